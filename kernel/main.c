@@ -1,0 +1,88 @@
+/*
+ * kernel/main.c - the hypervisor's start-up sequence, after boot/.
+ * Runs once on the boot CPU, interrupts off. This file is the composition
+ * root: it alone may call every layer (see docs/layers.md).
+ */
+#define LOG_PREFIX "hv: "
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
+#include "drivers/hw/uart.h"
+#include "kernel/boot_info.h"
+#include "kernel/console.h"
+#include "kernel/memory.h"
+#include "kernel/paging.h"
+#include "kernel/percpu.h"
+#include "kernel/power.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "vmx/vmxon.h"
+
+#define HV_VERSION "0.1"
+
+static struct boot_info boot_info;
+static struct percpu boot_cpu;
+
+static const char *firmware_name(uint32_t fw)
+{
+	return fw == BOOT_FW_UEFI ? "UEFI" : "Multiboot2";
+}
+
+static void log_boot_info(const struct boot_info *bi)
+{
+	pr_info("booted by %s (%s), command line \"%s\"",
+		bi->loader_name[0] ? bi->loader_name : "unknown loader",
+		firmware_name(bi->firmware), bi->cmdline);
+	for (uint32_t i = 0; i < bi->module_count; i++)
+		pr_info("module %s: %lu bytes at 0x%lx", bi->modules[i].name,
+			(unsigned long)bi->modules[i].size,
+			(unsigned long)bi->modules[i].start);
+}
+
+static void cpu_vmx_on(struct percpu *cpu)
+{
+	struct vmx_caps caps;
+	char summary[192];
+
+	if (vmx_cpu_enable(cpu, &caps)) {
+		pr_err("CPU%u (APIC %u): %s", cpu->index, cpu->apic_id,
+		       cpu->vmx_error);
+		return;
+	}
+	vmx_caps_summary(&caps, summary, sizeof(summary));
+	pr_info("CPU%u (APIC %u): VMX on: %s", cpu->index, cpu->apic_id,
+		summary);
+}
+
+static void console_setup(void)
+{
+	console_init();
+	if (uart_init(UART_COM1))
+		console_add_sink(uart_write);
+}
+
+void kernel_main(const struct boot_info *bi);
+
+void kernel_main(const struct boot_info *bi)
+{
+	if (bi != &boot_info)
+		memcpy(&boot_info, bi, sizeof(boot_info));
+	console_setup();
+	pr_info("hypervisor %s starting", HV_VERSION);
+	if (boot_info.magic != BOOT_INFO_MAGIC)
+		fatal("the boot loader passed no valid boot information "
+		      "(magic 0x%lx); boot hv.elf through GRUB (multiboot2) "
+		      "or BOOTX64.EFI",
+		      (unsigned long)boot_info.magic);
+	trap_init();
+	percpu_table[0] = &boot_cpu;
+	percpu_count = 1;
+	percpu_install(&boot_cpu);
+	log_boot_info(&boot_info);
+	memory_init(&boot_info);
+	paging_init(&boot_info);
+	cpu_vmx_on(&boot_cpu);
+	if (!boot_cpu.vmx_on)
+		fatal("VT-x could not be turned on: %s", boot_cpu.vmx_error);
+	pr_info("VMX on: %u/%u CPUs", boot_cpu.vmx_on ? 1 : 0, percpu_count);
+	power_off();
+}
