@@ -42,6 +42,8 @@ struct acpi_info {
 	/* FADT */
 	bool fadt;
 	uint32_t pm1a_cnt, pm1b_cnt; /* I/O ports, 0 when absent */
+	uint32_t smi_cmd;	     /* port to ask firmware for ACPI mode */
+	uint8_t acpi_enable;	     /* the value to write there */
 	uint32_t pm_tmr; /* I/O port of the PM timer, 0 when absent */
 	bool pm_tmr_32bit;
 	bool reset_supported;

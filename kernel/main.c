@@ -7,6 +7,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "drivers/hw/uart.h"
+#include "kernel/acpi.h"
 #include "kernel/boot_info.h"
 #include "kernel/console.h"
 #include "kernel/memory.h"
@@ -80,6 +81,7 @@ void kernel_main(const struct boot_info *bi)
 	log_boot_info(&boot_info);
 	memory_init(&boot_info);
 	paging_init(&boot_info);
+	acpi_init(&boot_info);
 	cpu_vmx_on(&boot_cpu);
 	if (!boot_cpu.vmx_on)
 		fatal("VT-x could not be turned on: %s", boot_cpu.vmx_error);

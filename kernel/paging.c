@@ -20,6 +20,7 @@
 #define TABLE_BELOW (4 * GIB)
 
 hpa_t kernel_cr3;
+hpa_t paging_mapped_end = 4 * GIB; /* what the boot paths map */
 
 static hpa_t table_alloc(void)
 {
@@ -91,6 +92,7 @@ void paging_init(const struct boot_info *bi)
 		pd[(pa >> 21) & 511] = pa | flags;
 	}
 	write_cr3(kernel_cr3);
+	paging_mapped_end = end;
 	pr_info("identity map of %lu GiB with 2 MiB pages",
 		(unsigned long)(end / GIB));
 }

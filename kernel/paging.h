@@ -13,6 +13,8 @@
 
 /* Below 4 GiB, so the APs' 32-bit start-up code can load it. */
 extern hpa_t kernel_cr3;
+/* Physical addresses below this are mapped (after paging_init). */
+extern hpa_t paging_mapped_end;
 
 void paging_init(const struct boot_info *bi);
 

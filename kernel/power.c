@@ -7,6 +7,7 @@
 #define LOG_PREFIX ""
 #include <stdarg.h>
 #include "arch/x86_64/cpu.h"
+#include "kernel/acpi.h"
 #include "kernel/console.h"
 #include "kernel/power.h"
 #include "lib/fmt.h"
@@ -26,6 +27,7 @@ void power_off(void)
 	irq_disable();
 	pr_info("powering off");
 	console_flush();
+	acpi_power_off();
 	bochs_shutdown();
 	outl(QEMU_DEBUG_EXIT_PORT, 0);
 	pr_err("power-off failed: the machine can be switched off now");
