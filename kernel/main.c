@@ -14,6 +14,7 @@
 #include "kernel/paging.h"
 #include "kernel/percpu.h"
 #include "kernel/power.h"
+#include "kernel/smp.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/vmxon.h"
@@ -54,6 +55,20 @@ static void cpu_vmx_on(struct percpu *cpu)
 		summary);
 }
 
+/* Every CPU must have VMX on; say how many do, and stop if any lacks it. */
+static void report_vmx(void)
+{
+	unsigned on = 0;
+
+	for (unsigned i = 0; i < percpu_count; i++)
+		on += percpu_table[i]->vmx_on;
+	pr_info("VMX on: %u/%u CPUs", on, percpu_count);
+	if (on != percpu_count)
+		fatal("VT-x could not be turned on: %s",
+		      boot_cpu.vmx_on ? "see the CPU lines above"
+				      : boot_cpu.vmx_error);
+}
+
 static void console_setup(void)
 {
 	console_init();
@@ -82,9 +97,7 @@ void kernel_main(const struct boot_info *bi)
 	memory_init(&boot_info);
 	paging_init(&boot_info);
 	acpi_init(&boot_info);
-	cpu_vmx_on(&boot_cpu);
-	if (!boot_cpu.vmx_on)
-		fatal("VT-x could not be turned on: %s", boot_cpu.vmx_error);
-	pr_info("VMX on: %u/%u CPUs", boot_cpu.vmx_on ? 1 : 0, percpu_count);
+	smp_start(&boot_info, cpu_vmx_on);
+	report_vmx();
 	power_off();
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include "arch/x86_64/cpu.h"
 #include "kernel/console.h"
+#include "kernel/smp.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -20,6 +21,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	smp_stop_others();
 	pr_err("PANIC at %s:%d: %s", file, line, msg);
 	pr_err("the hypervisor stopped; this is a bug in the hypervisor, "
 	       "please report it with the log above");

@@ -10,6 +10,7 @@
 #include "kernel/acpi.h"
 #include "kernel/console.h"
 #include "kernel/power.h"
+#include "kernel/smp.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 
@@ -25,6 +26,7 @@ static void bochs_shutdown(void)
 void power_off(void)
 {
 	irq_disable();
+	smp_stop_others();
 	pr_info("powering off");
 	console_flush();
 	acpi_power_off();

@@ -121,6 +121,10 @@ void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < 32) {
+		if (irq_handlers[f->vector]) { /* e.g. NMI: no EOI */
+			irq_handlers[f->vector](f);
+			return;
+		}
 		trap_dump(f);
 		panic("unexpected %s in the hypervisor",
 		      trap_exception_name(f->vector));

@@ -52,7 +52,8 @@ typedef void (*irq_handler_fn)(struct trap_frame *frame);
 void trap_init(void);
 /* Load the IDT on the calling CPU. */
 void trap_load(void);
-/* Route interrupt vector (32..255) to fn. */
+/* Route a vector to fn: an interrupt (32..255), or an exception the
+ * hypervisor expects, such as the NMI that stops a CPU. */
 void trap_set_handler(uint8_t vector, irq_handler_fn fn);
 /* Called for every vector after its handler, e.g. to send the EOI. */
 void trap_set_eoi(void (*eoi)(void));
