@@ -9,6 +9,7 @@
 #include "drivers/hw/uart.h"
 #include "kernel/acpi.h"
 #include "kernel/boot_info.h"
+#include "kernel/config.h"
 #include "kernel/console.h"
 #include "kernel/memory.h"
 #include "kernel/paging.h"
@@ -69,6 +70,17 @@ static void report_vmx(void)
 				      : boot_cpu.vmx_error);
 }
 
+/* The configuration must be there and readable; VMs come from it. */
+static void check_config(const struct boot_info *bi)
+{
+	struct config_text cfg;
+	char err[256];
+
+	if (config_find(bi, &cfg, err, sizeof(err)))
+		fatal("%s", err);
+	pr_info("configuration " CONFIG_MODULE_NAME ": %zu bytes", cfg.size);
+}
+
 static void console_setup(void)
 {
 	console_init();
@@ -94,6 +106,7 @@ void kernel_main(const struct boot_info *bi)
 	percpu_count = 1;
 	percpu_install(&boot_cpu);
 	log_boot_info(&boot_info);
+	check_config(&boot_info);
 	memory_init(&boot_info);
 	paging_init(&boot_info);
 	acpi_init(&boot_info);
