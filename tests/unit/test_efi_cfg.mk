@@ -1,0 +1,1 @@
+test_efi_cfg_SRCS := boot/efi/cfg_modules.c lib/fmt.c
