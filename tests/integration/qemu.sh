@@ -12,6 +12,8 @@
 #                 line of the serial log matches it. For runs that do not
 #                 power off by themselves, e.g. a loader that returns to
 #                 the firmware, which then shows its boot menu.
+#   EXIT_STATUS   QEMU must exit by itself with this status (0: ACPI S5
+#                 power-off; isa-debug-exit gives odd statuses)
 # The ESP is a copy of build/esp under build/integration/NAME/esp; QEMU
 # shows it as a FAT disk. COM1 goes to serial.log; with -nographic OVMF
 # also writes its console (ConOut) there. QEMU's own output and how the
@@ -69,4 +71,13 @@ run_qemu() { # dir name
 	"${cmd[@]}" < /dev/null >> "$wd/qemu.log" 2>&1 &
 	pid=$!
 	qemu_wait "$pid" "$wd/serial.log" >> "$wd/qemu.log"
+}
+
+# qemu_check_exit NAME: prints what is wrong when EXIT_STATUS is set and
+# QEMU did not exit by itself with it.
+qemu_check_exit() {
+	[ -z "$EXIT_STATUS" ] && return 0
+	grep -q "^qemu exited by itself, status $EXIT_STATUS\$" "$out/$1/qemu.log" && return 0
+	echo "QEMU did not power off by itself with status $EXIT_STATUS ($(tail -n 1 "$out/$1/qemu.log"))"
+	return 1
 }
