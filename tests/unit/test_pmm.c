@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "tests/unit/support.h"
 #include "kernel/pmm.h"
 
@@ -364,6 +365,33 @@ static void test_every_page_handed_out_once(void **state)
 	free(pages);
 }
 
+/*
+ * A search that fails at a used page must go on after that page, not at
+ * the next aligned page before it: 4 GiB with one used page in every 16
+ * MiB holds no free 32 MiB below the top 64 MiB. Restarting one page further on
+ * each time reads ~2 * 10^9 bits (seconds); going past the used page reads
+ * each bit about once (milliseconds). CPU time, so a busy machine does
+ * not matter.
+ */
+static void test_failed_search_is_linear(void **state)
+{
+	const uint64_t pages = 4 * GIB / PAGE_SIZE, hole = 4096;
+	clock_t start;
+	hpa_t a;
+
+	pmm_empty(pages);
+	pmm_add_usable(&pmm, 0, 4 * GIB);
+	for (uint64_t i = hole - 1; i < pages - 4 * hole; i += hole)
+		pmm_reserve(&pmm, i * PAGE_SIZE, PAGE_SIZE);
+	start = clock();
+	a = pmm_alloc_pages(&pmm, 2 * hole);
+	assert_true(clock() - start < CLOCKS_PER_SEC / 2);
+	assert_int_equal(a, (pages - 4 * hole) * PAGE_SIZE);
+	start = clock();
+	assert_int_equal(pmm_alloc_pages(&pmm, 3 * hole), 0);
+	assert_true(clock() - start < CLOCKS_PER_SEC / 2);
+}
+
 static void test_free_returns_pages(void **state)
 {
 	hpa_t a;
@@ -413,6 +441,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_alloc_limit, teardown),
 		cmocka_unit_test_teardown(test_alloc_contiguous, teardown),
 		cmocka_unit_test_teardown(test_every_page_handed_out_once,
+					  teardown),
+		cmocka_unit_test_teardown(test_failed_search_is_linear,
 					  teardown),
 		cmocka_unit_test_teardown(test_free_returns_pages, teardown),
 	};
