@@ -302,6 +302,20 @@ static void test_caps_ept_without_unrestricted_guest(void **state)
 	assert_non_null(strstr(err, "lacks unrestricted guest"));
 }
 
+static void test_caps_ept_2m_pages_only(void **state)
+{
+	struct vmx_caps caps;
+	char line[200];
+
+	/* 1G EPT pages are optional: reported, not required. */
+	fake_bochs(true);
+	fake_set(MSR_IA32_VMX_EPT_VPID_CAP, BOCHS_EPT_VPID_CAP & ~EPT_CAP_1G);
+	vmx_caps_read(&fake_ops, &caps);
+	assert_int_equal(vmx_caps_check(&caps, err, sizeof(err)), 0);
+	vmx_caps_summary(&caps, line, sizeof(line));
+	assert_non_null(strstr(line, "EPT yes (2M pages yes, 1G pages no)"));
+}
+
 static void test_caps_ept_without_4_level_wb(void **state)
 {
 	struct vmx_caps caps;
@@ -346,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_caps_without_true_controls),
 		cmocka_unit_test(test_caps_without_secondary_controls),
 		cmocka_unit_test(test_caps_ept_without_unrestricted_guest),
+		cmocka_unit_test(test_caps_ept_2m_pages_only),
 		cmocka_unit_test(test_caps_ept_without_4_level_wb),
 		cmocka_unit_test(test_fixed_bits),
 	};
