@@ -138,6 +138,31 @@ static uint64_t free_run(const struct pmm *p, uint64_t i, uint64_t want,
 	return n;
 }
 
+/* The first free page in [i, end), or end; words of 64 used pages are
+ * stepped over whole. */
+static uint64_t next_free(const struct pmm *p, uint64_t i, uint64_t end)
+{
+	while (i < end) {
+		if (i % 64 == 0 && p->bitmap[i / 64] == ~0ULL)
+			i += 64;
+		else if (bit_test(p->bitmap, i))
+			i++;
+		else
+			return i;
+	}
+	return end;
+}
+
+static uint64_t round_up(uint64_t i, uint64_t step)
+{
+	return (i + step - 1) / step * step;
+}
+
+/*
+ * First fit. When the run at candidate i stops short at a used page, no
+ * candidate up to that page can succeed either, so the search goes on at
+ * the first free page after it: every page is read about once per call.
+ */
 hpa_t pmm_alloc_range(struct pmm *p, uint64_t count, uint64_t align,
 		      hpa_t limit)
 {
@@ -145,12 +170,12 @@ hpa_t pmm_alloc_range(struct pmm *p, uint64_t count, uint64_t align,
 	uint64_t end = p->page_count;
 	hpa_t found = 0;
 
-	if (count == 0)
-		return 0;
 	if (limit)
 		end = MIN(end, limit / PAGE_SIZE);
+	if (count == 0 || count > end)
+		return 0; /* also keeps i + count below from wrapping */
 	spin_lock(&p->lock);
-	for (uint64_t i = step; i + count <= end; i += step) {
+	for (uint64_t i = step; i + count <= end;) {
 		uint64_t run = free_run(p, i, count, end);
 
 		if (run == count) {
@@ -160,6 +185,7 @@ hpa_t pmm_alloc_range(struct pmm *p, uint64_t count, uint64_t align,
 			found = i * PAGE_SIZE;
 			break;
 		}
+		i = round_up(next_free(p, i + run + 1, end), step);
 	}
 	spin_unlock(&p->lock);
 	return found;

@@ -37,7 +37,9 @@ static void out_str(struct out *o, const struct spec *s, const char *str)
 
 	if (!str)
 		str = "(null)";
-	while (str[n] && (s->precision < 0 || n < s->precision))
+	/* With a precision, str need not be terminated: never read a byte
+	 * past it (C11 7.21.6.1, the s conversion). */
+	while ((s->precision < 0 || n < s->precision) && str[n])
 		n++;
 	if (!s->left)
 		out_pad(o, ' ', s->width - n);

@@ -39,24 +39,28 @@ int vmx_check_cpuid(const char vendor[12], uint32_t cpuid1_ecx, char *err,
 
 int vmx_feature_control(const struct msr_ops *ops, char *err, size_t err_size)
 {
+	const uint64_t on =
+		FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX;
 	uint64_t fc = ops->read(MSR_IA32_FEATURE_CONTROL);
 
 	if (!(fc & FEATURE_CONTROL_LOCK)) {
-		fc |= FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX;
-		ops->write(MSR_IA32_FEATURE_CONTROL, fc);
+		uint64_t want = fc | on;
+
+		ops->write(MSR_IA32_FEATURE_CONTROL, want);
 		fc = ops->read(MSR_IA32_FEATURE_CONTROL);
+		if ((fc & on) != on) {
+			fmt_snprintf(err, err_size,
+				     "IA32_FEATURE_CONTROL did not take 0x%lx "
+				     "(reads 0x%lx)",
+				     (unsigned long)want, (unsigned long)fc);
+			return -1;
+		}
 	}
 	if (!(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
 		fmt_snprintf(err, err_size,
 			     "VT-x is disabled in firmware "
 			     "(IA32_FEATURE_CONTROL locked, VMX off): "
 			     "enable it in the firmware setup");
-		return -1;
-	}
-	if (!(fc & FEATURE_CONTROL_LOCK)) {
-		fmt_snprintf(err, err_size,
-			     "IA32_FEATURE_CONTROL did not lock (reads 0x%lx)",
-			     (unsigned long)fc);
 		return -1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
  * (levels, prefixes, whole lines) and lib/str_copy.c, on the host.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tests/unit/support.h"
 #define LOG_PREFIX "unit: "
@@ -51,6 +52,22 @@ static void test_pointer_and_null(void **state)
 
 	fmt_snprintf(buf, sizeof(buf), "%s", null_string);
 	assert_string_equal(buf, "(null)");
+}
+
+/* "%.Ns" of an unterminated array, at the end of a heap block: ASan
+ * reports a read of the byte after it (CPUID vendor strings are 12
+ * unterminated bytes). */
+static void test_precision_reads_no_further(void **state)
+{
+	char *vendor = malloc(12);
+	char buf[32];
+
+	memcpy(vendor, "GenuineIntel", 12);
+	assert_int_equal(fmt_snprintf(buf, sizeof(buf), "[%.12s]", vendor), 14);
+	assert_string_equal(buf, "[GenuineIntel]");
+	fmt_snprintf(buf, sizeof(buf), "[%.*s]", 7, vendor);
+	assert_string_equal(buf, "[Genuine]");
+	free(vendor);
 }
 
 static void test_truncation(void **state)
@@ -140,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_width_and_flags),
 		cmocka_unit_test(test_pointer_and_null),
+		cmocka_unit_test(test_precision_reads_no_further),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_unknown_conversion_is_printed),
 		cmocka_unit_test(test_log_levels_prefix_and_lines),
