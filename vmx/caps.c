@@ -10,6 +10,19 @@
 #include "lib/string.h"
 #include "vmx/caps.h"
 
+/* Vendors whose CPUs implement VMX: Intel, and the VIA/Centaur and
+ * Zhaoxin designs that license it. */
+static bool vmx_vendor(const char vendor[12])
+{
+	static const char *const vmx_vendors[] = {
+		"GenuineIntel", "CentaurHauls", "  Shanghai  "};
+
+	for (size_t i = 0; i < ARRAY_SIZE(vmx_vendors); i++)
+		if (memcmp(vendor, vmx_vendors[i], 12) == 0)
+			return true;
+	return false;
+}
+
 int vmx_check_cpuid(const char vendor[12], uint32_t cpuid1_ecx, char *err,
 		    size_t err_size)
 {
@@ -20,9 +33,10 @@ int vmx_check_cpuid(const char vendor[12], uint32_t cpuid1_ecx, char *err,
 			     "needs Intel VT-x");
 		return -1;
 	}
-	if (memcmp(vendor, "GenuineIntel", 12) != 0) {
+	if (!vmx_vendor(vendor)) {
 		fmt_snprintf(err, err_size,
-			     "this CPU (vendor \"%.12s\") is not an Intel CPU; "
+			     "this CPU (vendor \"%.12s\") is not an Intel CPU "
+			     "and has no VMX; "
 			     "this hypervisor needs Intel VT-x",
 			     vendor);
 		return -1;

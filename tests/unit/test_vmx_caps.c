@@ -164,6 +164,15 @@ static void test_cpuid_unknown_vendor(void **state)
 	assert_non_null(strstr(err, "not an Intel CPU"));
 }
 
+/* VIA/Centaur and Zhaoxin CPUs implement VMX: judged by CPUID.1 alone. */
+static void test_cpuid_other_vmx_vendors(void **state)
+{
+	assert_int_equal(check_cpuid("CentaurHauls", CPUID_1_ECX_VMX), 0);
+	assert_int_equal(check_cpuid("  Shanghai  ", CPUID_1_ECX_VMX), 0);
+	assert_int_equal(check_cpuid("  Shanghai  ", 0), -1);
+	assert_non_null(strstr(err, "this CPU has no VT-x"));
+}
+
 static void test_feature_control_unlocked_is_locked_with_vmx(void **state)
 {
 	fake_reset();
@@ -351,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_cpuid_intel),
 		cmocka_unit_test(test_cpuid_amd_and_hygon),
 		cmocka_unit_test(test_cpuid_unknown_vendor),
+		cmocka_unit_test(test_cpuid_other_vmx_vendors),
 		cmocka_unit_test(
 			test_feature_control_unlocked_is_locked_with_vmx),
 		cmocka_unit_test(test_feature_control_locked_with_vmx_on),
