@@ -13,6 +13,7 @@
 #include "kernel/paging.h"
 #include "kernel/percpu.h"
 #include "kernel/power.h"
+#include "kernel/tsc.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/vmxon.h"
@@ -80,6 +81,9 @@ void kernel_main(const struct boot_info *bi)
 	log_boot_info(&boot_info);
 	memory_init(&boot_info);
 	paging_init(&boot_info);
+	/* The PIT for now; with ACPI parsed before this point, pass
+	 * acpi.pm_tmr and acpi.pm_tmr_32bit to use the PM timer. */
+	tsc_init(0, false);
 	cpu_vmx_on(&boot_cpu);
 	if (!boot_cpu.vmx_on)
 		fatal("VT-x could not be turned on: %s", boot_cpu.vmx_error);
