@@ -16,6 +16,7 @@
 #include "kernel/percpu.h"
 #include "kernel/power.h"
 #include "kernel/smp.h"
+#include "kernel/tsc.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/vmxon.h"
@@ -110,6 +111,7 @@ void kernel_main(const struct boot_info *bi)
 	memory_init(&boot_info);
 	paging_init(&boot_info);
 	acpi_init(&boot_info);
+	tsc_init(acpi.pm_tmr, acpi.pm_tmr_32bit);
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
 	power_off();

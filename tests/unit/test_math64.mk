@@ -1,0 +1,1 @@
+test_math64_SRCS := lib/math64.c
