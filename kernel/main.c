@@ -6,6 +6,8 @@
 #define LOG_PREFIX "hv: "
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "drivers/hw/fbcon.h"
+#include "drivers/hw/font.h"
 #include "drivers/hw/uart.h"
 #include "kernel/acpi.h"
 #include "kernel/boot_info.h"
@@ -22,6 +24,8 @@
 #include "vmx/vmxon.h"
 
 #define HV_VERSION "0.1"
+/* What the boot paths identity-map before paging_init (entry.S). */
+#define EARLY_MAP_END (4 * GIB)
 
 static struct boot_info boot_info;
 static struct percpu boot_cpu;
@@ -82,11 +86,55 @@ static void check_config(const struct boot_info *bi)
 	pr_info("configuration " CONFIG_MODULE_NAME ": %zu bytes", cfg.size);
 }
 
+static uint64_t framebuffer_bytes(const struct boot_framebuffer *fb)
+{
+	uint32_t pitch = fb->pitch;
+
+	if (fb->type == BOOT_FB_EGA_TEXT)
+		pitch = MAX(pitch, fb->width * 2);
+	return (uint64_t)pitch * fb->height;
+}
+
+/* Mirror the console on the firmware's framebuffer, when there is one
+ * that the early identity map covers. */
+static void console_setup_framebuffer(const struct boot_framebuffer *fb)
+{
+	struct fbcon_mode mode = {
+		.base = phys_to_virt(fb->base),
+		.kind = fb->type == BOOT_FB_RGB ? FBCON_RGB32 : FBCON_EGA_TEXT,
+		.width = fb->width,
+		.height = fb->height,
+		.pitch = fb->pitch,
+		.bpp = fb->bpp,
+		.red_shift = fb->red_shift,
+		.green_shift = fb->green_shift,
+		.blue_shift = fb->blue_shift,
+	};
+	const char *err;
+
+	if (fb->type != BOOT_FB_RGB && fb->type != BOOT_FB_EGA_TEXT)
+		return;
+	if (fb->base + framebuffer_bytes(fb) > EARLY_MAP_END) {
+		pr_warn("framebuffer at 0x%lx ends above 4 GiB: no console "
+			"on it",
+			(unsigned long)fb->base);
+		return;
+	}
+	err = fbcon_init(&mode, font_psf, font_psf_size);
+	if (err) {
+		pr_warn("no console on the framebuffer: %s", err);
+		return;
+	}
+	console_add_sink(fbcon_write);
+}
+
 static void console_setup(void)
 {
 	console_init();
 	if (uart_init(UART_COM1))
 		console_add_sink(uart_write);
+	if (boot_info.magic == BOOT_INFO_MAGIC)
+		console_setup_framebuffer(&boot_info.fb);
 }
 
 void kernel_main(const struct boot_info *bi);

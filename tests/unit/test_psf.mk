@@ -1,0 +1,1 @@
+test_psf_SRCS := drivers/hw/psf.c

@@ -1,0 +1,1 @@
+test_text_grid_SRCS := drivers/hw/text_grid.c
