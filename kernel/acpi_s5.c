@@ -23,12 +23,28 @@
 #define AML_ONES_OP	 0xff
 #define SLP_TYP_MASK	 0x7
 
-/* Skip a PkgLength; returns the bytes it used, or 0 if it does not fit. */
-static size_t pkg_length_size(const uint8_t *p, size_t avail)
+/* "Package Length Encoding": bits 7-6 of the lead byte count the bytes
+ * that follow; with none, bits 5-0 are the length, else bits 3-0 are its
+ * low nibble and each following byte the next 8 bits. The length counts
+ * the PkgLength bytes themselves. */
+#define PKG_LENGTH_SHORT_MASK 0x3f
+#define PKG_LENGTH_NIBBLE     0x0f
+
+/* Decode a PkgLength; returns the bytes it used, or 0 if it does not fit. */
+static size_t pkg_length(const uint8_t *p, size_t avail, size_t *length)
 {
 	size_t n = 1 + (p[0] >> 6);
 
-	return n <= avail ? n : 0;
+	if (n > avail)
+		return 0;
+	if (n == 1) {
+		*length = p[0] & PKG_LENGTH_SHORT_MASK;
+		return 1;
+	}
+	*length = p[0] & PKG_LENGTH_NIBBLE;
+	for (size_t i = 1; i < n; i++)
+		*length |= (size_t)p[i] << (4 + 8 * (i - 1));
+	return n;
 }
 
 /* One constant integer element; returns bytes used or 0 if not one. */
@@ -66,16 +82,17 @@ static int parse_s5_package(const uint8_t *p, size_t avail, uint8_t *a,
 			    uint8_t *b)
 {
 	uint64_t va, vb;
-	size_t n, used;
+	size_t n, length, used;
 
 	if (avail < 3 || p[0] != AML_PACKAGE_OP)
 		return -1;
-	n = pkg_length_size(p + 1, avail - 1);
-	if (!n || 1 + n + 1 > avail)
+	n = pkg_length(p + 1, avail - 1, &length);
+	/* the package must hold its NumElements byte and end in the buffer */
+	if (!n || length < n + 1 || length > avail - 1)
 		return -1;
 	uint8_t count = p[1 + n];
 	p += 2 + n;
-	avail -= 2 + n;
+	avail = length - n - 1; /* the elements, up to the package's end */
 	if (count < 1 || !(used = aml_integer(p, avail, &va)))
 		return -1;
 	vb = va;
