@@ -30,11 +30,13 @@
 #define PROC2_CTL_VPID	       BIT(5)
 #define PROC2_CTL_UNRESTRICTED BIT(7)
 /* SDM Vol. 3C, "VPID and EPT Capabilities" (IA32_VMX_EPT_VPID_CAP) */
-#define EPT_CAP_WALK4  BIT(6)
-#define EPT_CAP_WB     BIT(14)
-#define EPT_CAP_2M     BIT(16)
-#define EPT_CAP_1G     BIT(17)
-#define EPT_CAP_INVEPT BIT(20)
+#define EPT_CAP_WALK4	      BIT(6)
+#define EPT_CAP_WB	      BIT(14)
+#define EPT_CAP_2M	      BIT(16)
+#define EPT_CAP_1G	      BIT(17)
+#define EPT_CAP_INVEPT	      BIT(20)
+#define EPT_CAP_INVEPT_SINGLE BIT(25)
+#define EPT_CAP_INVEPT_ALL    BIT(26)
 
 /* CPUID.1:ECX.VMX[bit 5] (SDM Vol. 3C, "Discovering Support for VMX") */
 #define CPUID_1_ECX_VMX BIT(5)
