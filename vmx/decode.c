@@ -145,7 +145,8 @@ static uint64_t sign_extend(uint64_t v, unsigned size)
 	return v;
 }
 
-/* SDM Vol. 2A, "Operand-Size and Address-Size Attributes". */
+/* SDM Vol. 1, "Operand-Size and Address-Size Attributes", "Operand Size
+ * and Address Size in 64-Bit Mode". */
 static uint8_t operand_size(const struct decoded *d)
 {
 	bool opsize = d->prefixes & DECODE_PFX_OPSIZE;

@@ -60,8 +60,8 @@ enum decode_dir {
 /* How a loaded value reaches a wider register. */
 enum decode_ext { DECODE_EXT_NONE, DECODE_EXT_ZERO, DECODE_EXT_SIGN };
 
-/* Segment registers in their encoding order (SDM Vol. 2A, "Segment
- * Registers" table of the ModR/M reg field: ES CS SS DS FS GS). */
+/* Segment registers in their hardware encoding order, as in the reg
+ * field of MOV to/from Sreg (SDM Vol. 2B, "MOV"): ES CS SS DS FS GS. */
 enum decode_seg {
 	DECODE_SEG_ES,
 	DECODE_SEG_CS,

@@ -54,7 +54,7 @@ static uint64_t bit_range(unsigned hi, unsigned lo)
 	return (~0ULL >> (63 - hi)) & ~(BIT(lo) - 1);
 }
 
-/* SDM Vol. 3A, "Enabling and Changing Paging Modes". */
+/* SDM Vol. 3A, "Paging-Mode Enabling". */
 static int paging_mode(const struct guest_paging *pg, enum paging_mode *mode)
 {
 	bool lma = pg->efer & EFER_LMA;
