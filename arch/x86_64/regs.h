@@ -19,12 +19,15 @@
 #define CR0_CD BIT(30)
 #define CR0_PG BIT(31)
 
+#define CR4_PSE	       BIT(4)
 #define CR4_PAE	       BIT(5)
 #define CR4_PGE	       BIT(7)
 #define CR4_OSFXSR     BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
+#define CR4_LA57       BIT(12)
 #define CR4_VMXE       BIT(13)
 #define CR4_OSXSAVE    BIT(18)
+#define CR4_SMEP       BIT(20)
 
 /* SDM Vol. 3A, "Extended Feature Enable Register" */
 #define EFER_SCE BIT(0)

@@ -1,0 +1,1 @@
+test_decode_SRCS := vmx/decode.c
