@@ -2,8 +2,8 @@
  * kernel/config.h - the configuration file, the boot module named
  * "hv.cfg" on both boot paths (GRUB module2 name, or the file the UEFI
  * loader read from \EFI\hv\hv.cfg): finding it, checking it is text,
- * and parsing its [global] and [vm NAME] sections
- * (kernel/config_parse.c).
+ * parsing its [global] and [vm NAME] sections (kernel/config_parse.c)
+ * and checking each VM against the machine (kernel/config_vm.c).
  * Runs once on the boot CPU; all of it is pure logic, also built into
  * the host unit tests. The format is described in docs/config.md.
  */
@@ -106,5 +106,18 @@ int config_find(const struct boot_info *bi, struct config_text *out, char *err,
  */
 int config_parse(const char *text, size_t size, const char *file,
 		 struct hv_config *cfg, config_diag_fn diag, void *ctx);
+
+/*
+ * The checks that need the machine: the kernel and modules are boot
+ * modules, the cpus exist (pcpus of them, numbered from 0), the vCPUs
+ * fit on them, the memory fits in free_bytes. 0, or -1 with the reason
+ * in err; a refused VM is marked invalid with the reason in vm->error.
+ */
+int config_check_vm(struct vm_config *vm, const struct boot_info *bi,
+		    uint64_t free_bytes, unsigned pcpus, char *err, size_t n);
+
+/* One line for the log: "64 MiB, 1 vCPU, weight 1, kernel hello.elf,
+ * cpus 0-1, time limit 5s" (the optional parts when set). */
+void config_describe_vm(const struct vm_config *vm, char *buf, size_t n);
 
 #endif

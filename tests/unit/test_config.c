@@ -1,6 +1,7 @@
 /*
  * tests/unit/test_config.c - kernel/config_parse.c (hv.cfg into struct
- * hv_config, with its messages), on the host.
+ * hv_config, with its messages) and kernel/config_vm.c (a VM against the
+ * machine, and its log line), on the host.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -595,6 +596,136 @@ static void test_find_and_parse(void **state)
 	assert_non_null(strstr(err, "no boot module named hv.cfg"));
 }
 
+/* ---- config_check_vm and config_describe_vm ---------------------------- */
+
+static struct boot_info bi;
+
+static void add_module(const char *name)
+{
+	snprintf(bi.modules[bi.module_count++].name, BOOT_NAME_MAX, "%s", name);
+}
+
+static struct vm_config *one_vm(const char *keys)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "[vm a]\nkernel = hello.elf\n%s", keys);
+	assert_int_equal(parse(text), 0);
+	return &cfg.vms[0];
+}
+
+static int check(struct vm_config *vm, uint64_t free_mib, unsigned pcpus,
+		 char *err)
+{
+	return config_check_vm(vm, &bi, free_mib << 20, pcpus, err,
+			       CONFIG_ERROR_MAX);
+}
+
+static int setup_boot_info(void **state)
+{
+	memset(&bi, 0, sizeof(bi));
+	add_module("hv.cfg");
+	add_module("hello.elf");
+	add_module("initrd");
+	return 0;
+}
+
+static void test_check_vm_good(void **state)
+{
+	char err[CONFIG_ERROR_MAX];
+	struct vm_config *vm = one_vm("memory = 64M\nmodules = initrd\n"
+				      "vcpus = 2\n");
+
+	assert_int_equal(check(vm, 64, 2, err), 0);
+	assert_string_equal(err, "");
+	assert_true(vm->valid);
+	vm = one_vm("cpus = 63\n");
+	assert_int_equal(check(vm, 100, 64, err), 0);
+}
+
+static void test_check_vm_unknown_modules(void **state)
+{
+	char err[CONFIG_ERROR_MAX];
+	struct vm_config *vm = one_vm("");
+
+	strcpy(vm->kernel, "nope.elf");
+	assert_int_equal(check(vm, 100, 1, err), -1);
+	assert_string_equal(err, "kernel nope.elf is not a boot module "
+				 "(loaded: hv.cfg, hello.elf, initrd); see "
+				 "docs/config.md, \"Boot modules\"");
+	assert_false(vm->valid);
+	assert_string_equal(vm->error, err);
+
+	vm = one_vm("modules = initrd, disk.img\n");
+	assert_int_equal(check(vm, 100, 1, err), -1);
+	assert_non_null(strstr(err, "module disk.img is not a boot module"));
+
+	bi.module_count = 0;
+	vm = one_vm("");
+	assert_int_equal(check(vm, 100, 1, err), -1);
+	assert_non_null(strstr(err, "(loaded: none)"));
+}
+
+static void test_check_vm_cpus(void **state)
+{
+	char err[CONFIG_ERROR_MAX];
+	struct vm_config *vm = one_vm("cpus = 1-3\n");
+
+	assert_int_equal(check(vm, 100, 2, err), -1);
+	assert_string_equal(err, "cpus 2-3: no such pCPU; this machine has 2 "
+				 "(0-1)");
+	vm = one_vm("vcpus = 3\n");
+	assert_int_equal(check(vm, 100, 2, err), -1);
+	assert_string_equal(err, "3 vCPUs but only 2 pCPUs to run them on; a "
+				 "VM gets at most one vCPU per pCPU");
+	vm = one_vm("vcpus = 2\ncpus = 1\n");
+	assert_int_equal(check(vm, 100, 4, err), -1);
+	assert_non_null(strstr(err, "2 vCPUs but only 1 pCPU to run"));
+}
+
+static void test_check_vm_memory(void **state)
+{
+	char err[CONFIG_ERROR_MAX];
+	struct vm_config *vm = one_vm("memory = 64M\n");
+
+	assert_int_equal(check(vm, 63, 1, err), -1);
+	assert_string_equal(err, "memory 64 MiB does not fit: 63 MiB of host "
+				 "memory is free");
+	assert_false(vm->valid);
+}
+
+static void test_check_vm_already_invalid(void **state)
+{
+	char err[CONFIG_ERROR_MAX];
+
+	assert_int_equal(parse("[vm a]\nkernel = hello.elf\nvcpus = x\n"), 1);
+	assert_int_equal(check(&cfg.vms[0], 100, 1, err), -1);
+	assert_string_equal(err, cfg.vms[0].error);
+	/* a short buffer still gets a terminated message */
+	assert_int_equal(config_check_vm(&cfg.vms[0], &bi, 0, 1, err, 8), -1);
+	assert_string_equal(err, "hv.cfg:");
+}
+
+static void test_describe_vm(void **state)
+{
+	char line[160];
+
+	config_describe_vm(one_vm(""), line, sizeof(line));
+	assert_string_equal(line, "64 MiB, 1 vCPU, weight 1, kernel hello.elf");
+	config_describe_vm(one_vm("memory = 1G\nvcpus = 2\ncpu_weight = 5\n"
+				  "cpus = 0-1,3,5-7\ntime_limit = 5s\n"
+				  "modules = initrd, x\non_crash = restart\n"),
+			   line, sizeof(line));
+	assert_string_equal(line, "1 GiB, 2 vCPUs, weight 5, kernel hello.elf, "
+				  "modules initrd, x, cpus 0-1,3,5-7, time "
+				  "limit 5s, restarts on crash");
+	config_describe_vm(one_vm("memory = 1028K\ntime_limit = 1500ms\n"),
+			   line, sizeof(line));
+	assert_string_equal(line, "1028 KiB, 1 vCPU, weight 1, kernel "
+				  "hello.elf, time limit 1500ms");
+	config_describe_vm(one_vm("time_limit = 1001us\n"), line, 20);
+	assert_string_equal(line, "64 MiB, 1 vCPU, wei");
+}
 
 int main(void)
 {
@@ -618,6 +749,14 @@ int main(void)
 		cmocka_unit_test(test_too_many_loader_modules),
 		cmocka_unit_test(test_no_diag_function),
 		cmocka_unit_test(test_find_and_parse),
+		cmocka_unit_test_setup(test_check_vm_good, setup_boot_info),
+		cmocka_unit_test_setup(test_check_vm_unknown_modules,
+				       setup_boot_info),
+		cmocka_unit_test_setup(test_check_vm_cpus, setup_boot_info),
+		cmocka_unit_test_setup(test_check_vm_memory, setup_boot_info),
+		cmocka_unit_test_setup(test_check_vm_already_invalid,
+				       setup_boot_info),
+		cmocka_unit_test(test_describe_vm),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
