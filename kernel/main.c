@@ -29,6 +29,8 @@
 
 static struct boot_info boot_info;
 static struct percpu boot_cpu;
+/* hv.cfg as parsed; the VMs are built from it. */
+static struct hv_config hv_config;
 
 static const char *firmware_name(uint32_t fw)
 {
@@ -75,7 +77,15 @@ static void report_vmx(void)
 				      : boot_cpu.vmx_error);
 }
 
-/* The configuration must be there and readable; VMs come from it. */
+/* Each problem in hv.cfg on its own line, "error: hv.cfg:LINE: ..."
+ * (no "hv: " prefix: the message names its file). */
+static void config_diag(void *ctx, unsigned line, const char *message)
+{
+	log_printf(LOG_ERR, "%s", message);
+}
+
+/* The configuration must be there and readable; VMs come from it. A
+ * mistake in it refuses one VM or keeps one default, never stops us. */
 static void check_config(const struct boot_info *bi)
 {
 	struct config_text cfg;
@@ -84,6 +94,42 @@ static void check_config(const struct boot_info *bi)
 	if (config_find(bi, &cfg, err, sizeof(err)))
 		fatal("%s", err);
 	pr_info("configuration " CONFIG_MODULE_NAME ": %zu bytes", cfg.size);
+	config_parse(cfg.text, cfg.size, CONFIG_MODULE_NAME, &hv_config,
+		     config_diag, NULL);
+	if (hv_config.global_errors)
+		log_printf(LOG_WARN,
+			   "config: %u problem%s outside the [vm] sections: "
+			   "those settings keep their defaults",
+			   hv_config.global_errors,
+			   hv_config.global_errors == 1 ? "" : "s");
+	log_set_level(hv_config.log_level);
+}
+
+/* Each VM against this machine: its boot modules, its pCPUs (the online
+ * CPUs, numbered as in the log), and the memory the VMs before it leave
+ * free. A refused VM is one warning line; the others go on. */
+static void check_vms(const struct boot_info *bi)
+{
+	uint64_t free = host_pmm.free_pages * PAGE_SIZE;
+	char line[CONFIG_ERROR_MAX];
+	unsigned valid = 0;
+
+	for (unsigned i = 0; i < hv_config.vm_count; i++) {
+		struct vm_config *vm = &hv_config.vms[i];
+
+		if (config_check_vm(vm, bi, free, percpu_count, line,
+				    sizeof(line))) {
+			log_printf(LOG_WARN, "config: vm %s refused: %s",
+				   vm->name, line);
+			continue;
+		}
+		free -= vm->memory;
+		valid++;
+		config_describe_vm(vm, line, sizeof(line));
+		log_printf(LOG_INFO, "config: vm %s: %s", vm->name, line);
+	}
+	log_printf(LOG_INFO, "config: %u VM%s, %u valid", hv_config.vm_count,
+		   hv_config.vm_count == 1 ? "" : "s", valid);
 }
 
 static uint64_t framebuffer_bytes(const struct boot_framebuffer *fb)
@@ -162,5 +208,6 @@ void kernel_main(const struct boot_info *bi)
 	tsc_init(acpi.pm_tmr, acpi.pm_tmr_32bit);
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
+	check_vms(&boot_info);
 	power_off();
 }
