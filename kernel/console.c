@@ -81,6 +81,11 @@ void console_write(const char *buf, size_t len)
 	}
 }
 
+void console_append(const char *buf, size_t len)
+{
+	ring_append(buf, len);
+}
+
 void console_flush(void)
 {
 	spin_lock(&drain_lock);

@@ -17,6 +17,9 @@ void console_init(void);
 void console_add_sink(console_sink_fn sink);
 /* Append bytes; drains unless another CPU is draining already. */
 void console_write(const char *buf, size_t len);
+/* Append bytes without draining: for callers in a hot path (a VM's
+ * console output during an exit); console_flush drains later. */
+void console_append(const char *buf, size_t len);
 /* Drain everything buffered (used before power-off and in panic). */
 void console_flush(void);
 

@@ -5,6 +5,7 @@
  */
 #define LOG_PREFIX "hv: "
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
 #include "drivers/hw/fbcon.h"
 #include "drivers/hw/font.h"
@@ -21,6 +22,8 @@
 #include "kernel/tsc.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "vmx/run.h"
+#include "vmx/vm.h"
 #include "vmx/vmxon.h"
 
 #define HV_VERSION "0.1"
@@ -174,6 +177,44 @@ static void console_setup_framebuffer(const struct boot_framebuffer *fb)
 	console_add_sink(fbcon_write);
 }
 
+/* Build every valid VM, run them all on every CPU until each has
+ * stopped, then print what they did. */
+static void run_vms(const struct boot_info *bi)
+{
+	char err[CONFIG_ERROR_MAX];
+	unsigned started = 0;
+
+	run_init(hv_config.time_slice_us, percpu_count);
+	for (unsigned i = 0; i < hv_config.vm_count; i++) {
+		struct vm_config *cfg = &hv_config.vms[i];
+		struct vm *vm;
+
+		if (!cfg->valid)
+			continue;
+		vm = vm_create(i, cfg, bi, err, sizeof(err));
+		if (!vm || run_add_vm(vm, err, sizeof(err))) {
+			log_printf(LOG_WARN, "vm %s refused: %s", cfg->name,
+				   err);
+			continue;
+		}
+		log_printf(LOG_INFO,
+			   "vm %s: started: %lu MiB of RAM at host 0x%lx, "
+			   "vCPU 0 on CPU%u, %lu KiB of hypervisor memory",
+			   vm->name, (unsigned long)(vm->ram_size >> 20),
+			   (unsigned long)vm->ram, vm->vcpus[0]->run_cpu,
+			   (unsigned long)(vm->overhead_bytes / KIB));
+		started++;
+	}
+	if (!started) {
+		log_printf(LOG_INFO, "no VM to run");
+		return;
+	}
+	smp_release_aps(run_cpu);
+	run_cpu(this_cpu());
+	log_printf(LOG_INFO, "all VMs have stopped");
+	run_print_stats();
+}
+
 static void console_setup(void)
 {
 	console_init();
@@ -197,6 +238,7 @@ void kernel_main(const struct boot_info *bi)
 		      "or BOOTX64.EFI",
 		      (unsigned long)boot_info.magic);
 	trap_init();
+	pic_disable();
 	percpu_table[0] = &boot_cpu;
 	percpu_count = 1;
 	percpu_install(&boot_cpu);
@@ -209,5 +251,11 @@ void kernel_main(const struct boot_info *bi)
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
 	check_vms(&boot_info);
+	run_vms(&boot_info);
+	if (hv_config.poweroff == POWEROFF_NEVER) {
+		log_printf(LOG_INFO, "poweroff = never: the machine stays on");
+		console_flush();
+		cpu_halt_forever();
+	}
 	power_off();
 }

@@ -27,6 +27,7 @@
 #define PERCPU_PAGES	  ((sizeof(struct percpu) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 static smp_cpu_fn cpu_fn;
+static volatile smp_cpu_fn ap_work; /* set by smp_release_aps */
 static volatile bool stopping;
 static volatile unsigned cpus_done; /* CPUs that finished cpu_fn */
 
@@ -49,7 +50,11 @@ static void __attribute__((noreturn)) smp_ap_main(uint64_t arg)
 	cpu->online = true;
 	cpu_fn(cpu);
 	__atomic_add_fetch(&cpus_done, 1, __ATOMIC_RELEASE);
-	cpu_halt_forever(); /* parked until the scheduler exists */
+	while (!__atomic_load_n(&ap_work, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	if (cpu->vmx_on)
+		ap_work(cpu);
+	cpu_halt_forever();
 }
 
 static hpa_t trampoline_page(const struct boot_info *bi)
@@ -164,6 +169,11 @@ unsigned smp_start(const struct boot_info *bi, smp_cpu_fn fn)
 	pr_info("%u of %u CPUs online", percpu_count,
 		acpi.cpu_count ? acpi.cpu_count : 1);
 	return percpu_count;
+}
+
+void smp_release_aps(smp_cpu_fn fn)
+{
+	__atomic_store_n(&ap_work, fn, __ATOMIC_RELEASE);
 }
 
 void smp_stop_others(void)

@@ -18,6 +18,10 @@ typedef void (*smp_cpu_fn)(struct percpu *cpu);
  * run fn or timed out. Returns the number of CPUs online. */
 unsigned smp_start(const struct boot_info *bi, smp_cpu_fn fn);
 
+/* Give every started AP its work (it was waiting since smp_start); the
+ * APs run fn and never come back. */
+void smp_release_aps(smp_cpu_fn fn);
+
 /* Stop every other online CPU (NMI); for panic and power-off. */
 void smp_stop_others(void);
 

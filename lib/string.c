@@ -1,26 +1,32 @@
 /*
  * lib/string.c - freestanding mem/str functions for the kernel image.
  * Any context; no locks, no allocation. gcc may emit calls to memset and
- * memcpy itself, so these must exist with the standard names.
+ * memcpy itself, so these must exist with the standard names. Kernel
+ * only: the host unit tests use the C library's.
  */
 #include "lib/string.h"
 
+/* REP STOSB / REP MOVSB: one instruction for the whole run, which CPUs
+ * with "fast strings" (and Bochs) execute far faster than a loop. */
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosb"
+			 : "+D"(d), "+c"(n)
+			 : "a"((unsigned char)c)
+			 : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb"
+			 : "+D"(d), "+S"(src), "+c"(n)
+			 :
+			 : "memory");
 	return dst;
 }
 

@@ -156,3 +156,16 @@ uint64_t vmx_fixed_bits(uint64_t value, uint64_t fixed0, uint64_t fixed1)
 {
 	return (value | fixed0) & fixed1;
 }
+
+int vmx_ctl_adjust(uint32_t required, uint32_t optional, uint64_t cap,
+		   uint32_t *out, uint32_t *missing)
+{
+	uint32_t must_be_1 = (uint32_t)cap;
+	uint32_t may_be_1 = (uint32_t)(cap >> 32);
+
+	*missing = required & ~may_be_1;
+	if (*missing)
+		return -1;
+	*out = (required | (optional & may_be_1) | must_be_1) & may_be_1;
+	return 0;
+}

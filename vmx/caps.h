@@ -68,6 +68,17 @@ void vmx_caps_read(const struct msr_ops *ops, struct vmx_caps *caps);
 int vmx_caps_check(const struct vmx_caps *caps, char *err, size_t err_size);
 /* One line: "VMCS revision 0x2b, EPT (2M, 1G), VPID, ..." */
 void vmx_caps_summary(const struct vmx_caps *caps, char *buf, size_t size);
+/*
+ * Settle a 32-bit VM-execution, exit or entry control against its
+ * capability MSR (allowed-0 settings in the low half must be 1, allowed-1
+ * settings in the high half may be 1). `required` bits must be allowed,
+ * `optional` ones are taken when allowed. 0 and *out, or -1 with the
+ * missing required bits in *missing. SDM Vol. 3C, Appendix "VMX
+ * Capability Reporting Facility", "Algorithms for Determining VMX
+ * Capabilities".
+ */
+int vmx_ctl_adjust(uint32_t required, uint32_t optional, uint64_t cap,
+		   uint32_t *out, uint32_t *missing);
 /* A CR0 or CR4 value with the VMX fixed bits applied. */
 uint64_t vmx_fixed_bits(uint64_t value, uint64_t fixed0, uint64_t fixed1);
 

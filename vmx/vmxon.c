@@ -22,6 +22,9 @@ static void hw_wrmsr(uint32_t msr, uint64_t value)
 	wrmsr(msr, value);
 }
 
+uint64_t vmx_guest_cr4_allowed;
+bool vmx_ept_large_pages;
+
 static const struct msr_ops hw_msr_ops = {hw_rdmsr, hw_wrmsr};
 
 static void cpu_vendor(char vendor[12], uint32_t *cpuid1_ecx)
@@ -87,5 +90,7 @@ int vmx_cpu_enable(struct percpu *cpu, struct vmx_caps *caps)
 	if (vmx_caps_check(caps, err, n) || vmx_enter(cpu, caps))
 		return -1;
 	cpu->vmx_on = true;
+	vmx_guest_cr4_allowed = caps->cr4_fixed1;
+	vmx_ept_large_pages = caps->ept_2m;
 	return 0;
 }

@@ -14,4 +14,10 @@
  * failure cpu->vmx_error says why. Returns 0 or -1. */
 int vmx_cpu_enable(struct percpu *cpu, struct vmx_caps *caps);
 
+/* CR4 bits this CPU allows in VMX operation (IA32_VMX_CR4_FIXED1): what a
+ * guest may set, less what the hypervisor hides. */
+extern uint64_t vmx_guest_cr4_allowed;
+/* The CPU maps 2 MiB EPT pages (every CPU has the same answer). */
+extern bool vmx_ept_large_pages;
+
 #endif

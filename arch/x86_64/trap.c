@@ -136,3 +136,10 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector != VECTOR_SPURIOUS && irq_eoi)
 		irq_eoi();
 }
+
+void trap_handle_vector(uint8_t vector)
+{
+	struct trap_frame f = {.vector = vector};
+
+	trap_dispatch(&f);
+}

@@ -60,4 +60,8 @@ void trap_set_eoi(void (*eoi)(void));
 
 const char *trap_exception_name(uint64_t vector);
 
+/* Run the handler of an interrupt the CPU acknowledged on a VM exit
+ * ("acknowledge interrupt on exit"), as if it had arrived in the host. */
+void trap_handle_vector(uint8_t vector);
+
 #endif

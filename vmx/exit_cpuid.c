@@ -1,0 +1,84 @@
+/*
+ * vmx/exit_cpuid.c - CPUID from a guest: the host's answer with what the
+ * guest must not see (VMX, the features we do not emulate) removed, and
+ * the hypervisor leaves at 0x40000000.
+ * Runs on the vCPU's CPU in a VM exit.
+ * SDM Vol. 2A, "CPUID—CPU Identification"; SDM Vol. 3C, "Instructions
+ * That Cause VM Exits Unconditionally".
+ */
+#include "arch/x86_64/cpu.h"
+#include "lib/string.h"
+#include "vmx/exit.h"
+#include "vmx/hypercall_abi.h"
+#include "vmx/vmcs.h"
+
+/* CPUID.1:ECX and EDX bits (SDM Vol. 2A, "Feature Information") */
+#define CPUID1_ECX_MONITOR	BIT(3)
+#define CPUID1_ECX_VMX		BIT(5)
+#define CPUID1_ECX_SMX		BIT(6)
+#define CPUID1_ECX_PDCM		BIT(15)
+#define CPUID1_ECX_X2APIC	BIT(21)
+#define CPUID1_ECX_TSC_DEADLINE BIT(24)
+#define CPUID1_ECX_OSXSAVE	BIT(27)
+#define CPUID1_ECX_HYPERVISOR	BIT(31)
+#define CPUID1_EDX_APIC		BIT(9)
+#define CPUID1_EDX_MTRR		BIT(12)
+#define CPUID1_EDX_ACPI		BIT(22)
+#define CPUID1_EDX_HTT		BIT(28)
+#define CPUID6_EAX_ALL		0xffffffffu
+#define HV_CPUID_MAX		HV_CPUID_BASE
+#define CR4_OSXSAVE_BIT		BIT(18)
+
+/* Leaf 1: features, with the VM's own APIC ID and count. */
+static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
+{
+	r->ecx &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX | CPUID1_ECX_SMX |
+		    CPUID1_ECX_PDCM | CPUID1_ECX_X2APIC |
+		    CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_OSXSAVE);
+	r->ecx |= CPUID1_ECX_HYPERVISOR;
+	if (vmcs_readn(VMCS_CR4_SHADOW) & CR4_OSXSAVE_BIT)
+		r->ecx |= CPUID1_ECX_OSXSAVE;
+	/* No local APIC, MTRRs or thermal ACPI until they are emulated. */
+	r->edx &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_ACPI);
+	if (v->vm->vcpu_count > 1)
+		r->edx |= CPUID1_EDX_HTT;
+	else
+		r->edx &= ~CPUID1_EDX_HTT;
+	r->ebx = (r->ebx & 0x0000ffffu) | (v->vm->vcpu_count << 16) |
+		 (v->id << 24);
+}
+
+static void cpuid_hypervisor(uint32_t leaf, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){0};
+	if (leaf != HV_CPUID_BASE)
+		return;
+	r->eax = HV_CPUID_MAX;
+	memcpy(&r->ebx, HV_CPUID_SIGNATURE, 4);
+	memcpy(&r->ecx, HV_CPUID_SIGNATURE + 4, 4);
+	memcpy(&r->edx, HV_CPUID_SIGNATURE + 8, 4);
+}
+
+enum exit_action exit_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->regs.rax;
+	uint32_t subleaf = (uint32_t)v->regs.rcx;
+	struct cpuid_regs r;
+
+	if (leaf >= HV_CPUID_BASE && leaf < HV_CPUID_BASE + 0x100) {
+		cpuid_hypervisor(leaf, &r);
+	} else {
+		r = cpuid(leaf, subleaf);
+		if (leaf == 1)
+			cpuid_leaf1(v, &r);
+		else if (leaf == 6)
+			r = (struct cpuid_regs){0}; /* no power management */
+		else if (leaf == 0xa)
+			r = (struct cpuid_regs){0}; /* no PMU */
+	}
+	v->regs.rax = r.eax;
+	v->regs.rbx = r.ebx;
+	v->regs.rcx = r.ecx;
+	v->regs.rdx = r.edx;
+	return EXIT_ADVANCE;
+}

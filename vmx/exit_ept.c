@@ -1,0 +1,145 @@
+/*
+ * vmx/exit_ept.c - EPT violations: the guest touched a guest-physical
+ * address its EPT does not map. Its RAM is mapped whole, so this is an
+ * address with nothing behind it; a PC answers such reads with all ones
+ * and drops the writes, and so do we (counting them). Device windows
+ * (MMIO) will be dispatched from here to the VM's devices.
+ * Runs on the vCPU's CPU in a VM exit.
+ * SDM Vol. 3C, "EPT Violations", "Exit Qualification for EPT Violations".
+ *
+ * The exit gives no instruction length for EPT violations, so the
+ * instruction is fetched through the guest's own page tables
+ * (vmx/guest_walk.c) and decoded (vmx/decode.c); RIP then moves past it.
+ * An instruction we cannot emulate stops the VM with its bytes.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/regs.h"
+#include "lib/string.h"
+#include "vmx/decode.h"
+#include "vmx/exit.h"
+#include "vmx/guest_walk.h"
+#include "vmx/vmcs.h"
+
+#define INSN_MAX  15
+#define AR_L	  BIT(13) /* CS access rights: 64-bit code segment */
+#define AR_DB	  BIT(14) /* CS access rights: default operation size 32 */
+#define RFLAGS_DF BIT(10)
+
+static bool read_guest(void *ctx, gpa_t gpa, void *buf, size_t len)
+{
+	void *p = vm_gpa_to_hva(ctx, gpa, len);
+
+	if (p)
+		memcpy(buf, p, len);
+	return p != NULL;
+}
+
+static void guest_paging_state(struct guest_paging *pg)
+{
+	pg->cr0 = vmcs_readn(VMCS_GUEST_CR0);
+	pg->cr3 = vmcs_readn(VMCS_GUEST_CR3);
+	pg->cr4 = vmcs_readn(VMCS_GUEST_CR4) & ~CR4_VMXE;
+	pg->efer = vmcs_read64(VMCS_GUEST_EFER);
+	pg->cpl = vcpu_cpl();
+	pg->maxphyaddr = cpuid(0x80000008, 0).eax & 0xff;
+}
+
+static enum decode_mode guest_mode(void)
+{
+	uint32_t ar = vmcs_read32(VMCS_GUEST_AR(SEG_CS));
+
+	if ((vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA) && (ar & AR_L))
+		return DECODE_MODE_64;
+	return (ar & AR_DB) ? DECODE_MODE_32 : DECODE_MODE_16;
+}
+
+/* Fetch up to 15 bytes at CS:RIP; fewer near the end of RAM. */
+static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
+{
+	struct guest_paging pg;
+	uint64_t rip = vmcs_readn(VMCS_GUEST_RIP) +
+		       vmcs_readn(VMCS_GUEST_BASE(SEG_CS));
+	uint32_t pf;
+	gva_t fault;
+
+	guest_paging_state(&pg);
+	for (size_t n = INSN_MAX; n > 0; n--)
+		if (guest_read_linear(&pg, rip, buf, n, GW_FETCH, read_guest,
+				      v->vm, &pf, &fault) == GW_OK)
+			return n;
+	return 0;
+}
+
+static void regs_to_array(struct vcpu *v, uint64_t *gpr)
+{
+	for (unsigned r = 0; r < 16; r++)
+		gpr[r] = vcpu_gpr(v, (enum gpr)r);
+}
+
+static void regs_from_array(struct vcpu *v, const uint64_t *gpr)
+{
+	for (unsigned r = 0; r < 16; r++)
+		vcpu_set_gpr(v, (enum gpr)r, gpr[r]);
+}
+
+static uint64_t all_ones(unsigned size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+/* Emulate d against "nothing": loads get all ones, stores vanish. */
+static bool emulate_nothing(struct vcpu *v, const struct decoded *d)
+{
+	uint64_t gpr[16];
+
+	regs_to_array(v, gpr);
+	if (d->dir == DECODE_DIR_READ) {
+		if (!decode_emulate_read(d, all_ones(d->size), gpr))
+			return false;
+	} else if (d->dir == DECODE_DIR_WRITE) {
+		__atomic_add_fetch(&v->vm->unhandled_mmio_writes, 1,
+				   __ATOMIC_RELAXED);
+		if (d->kind == DECODE_STOS &&
+		    !decode_string_advance(
+			    d, gpr, vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_DF))
+			return false;
+	} else {
+		return false; /* read-modify-write: needs flags, not yet */
+	}
+	regs_from_array(v, gpr);
+	return true;
+}
+
+enum exit_action exit_ept_violation(struct vcpu *v)
+{
+	gpa_t gpa = vmcs_read64(VMCS_GUEST_PHYS_ADDR);
+	uint8_t bytes[INSN_MAX];
+	size_t n = fetch_insn(v, bytes);
+	struct decoded d;
+	enum decode_status st;
+
+	if (!n) {
+		vm_stop(v->vm,
+			"access to 0x%lx with nothing behind it from an "
+			"instruction that cannot be fetched (rip 0x%lx)",
+			(unsigned long)gpa,
+			(unsigned long)vmcs_readn(VMCS_GUEST_RIP));
+		return EXIT_STOP_VM;
+	}
+	st = decode_insn(bytes, n, guest_mode(), &d);
+	if (st != DECODE_OK || !emulate_nothing(v, &d)) {
+		vm_stop(v->vm,
+			"access to guest-physical 0x%lx (nothing there) by an "
+			"instruction the hypervisor cannot emulate (%s, bytes "
+			"%02x %02x %02x %02x at rip 0x%lx)",
+			(unsigned long)gpa,
+			st == DECODE_OK ? decode_kind_name(d.kind)
+					: decode_status_name(st),
+			bytes[0], n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0,
+			n > 3 ? bytes[3] : 0,
+			(unsigned long)vmcs_readn(VMCS_GUEST_RIP));
+		return EXIT_STOP_VM;
+	}
+	v->exit_insn_len = d.len;
+	return EXIT_ADVANCE;
+}

@@ -1,0 +1,227 @@
+/*
+ * vmx/run.c - the run loop: pick a vCPU, give it a slice, enter it, handle
+ * its exits until the slice ends or it cannot go on.
+ * run_cpu runs on every CPU, interrupts off; each CPU touches only its
+ * own run queue and the vCPUs on it.
+ * SDM Vol. 3C, "VMX-Preemption Timer", "VM Entries", "VM Exits".
+ */
+#define LOG_PREFIX "run: "
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/regs.h"
+#include "kernel/console.h"
+#include "kernel/tsc.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/run.h"
+#include "vmx/vcpu_state.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx_error.h"
+
+#define VMX_MISC_TIMER_SHIFT_MASK 0x1f
+#define TIMER_MAX		  0xffffffffULL
+
+int vmx_run(struct guest_regs *regs, int launched); /* vmx/entry.S */
+
+struct cpu_run {
+	struct runqueue rq;
+	struct vcpu *last;  /* whose FPU/MSR state the CPU holds */
+	hpa_t current_vmcs; /* what VMPTRLD made current */
+	unsigned load;	    /* vCPUs placed here */
+};
+
+static struct cpu_run cpu_runs[CPUS_MAX];
+static struct vm *vms[VMS_MAX];
+static unsigned vm_count, run_cpus;
+static uint64_t base_slice_ticks;
+static unsigned timer_shift; /* the preemption timer counts TSC >> this */
+static volatile unsigned vms_running;
+
+void run_init(uint64_t time_slice_us, unsigned cpus)
+{
+	base_slice_ticks = tsc_ns_to_ticks(time_slice_us * 1000);
+	if (!base_slice_ticks)
+		base_slice_ticks =
+			time_slice_us * 1000; /* TSC unknown: ~1 GHz */
+	timer_shift = rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_TIMER_SHIFT_MASK;
+	run_cpus = cpus;
+	vcpu_state_cpu_init(); /* the XSAVE size, before any vCPU exists */
+}
+
+int run_add_vm(struct vm *vm, char *err, size_t n)
+{
+	const struct vm_config *cfg = vm->config;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		unsigned loads[CPUS_MAX];
+		int cpu;
+
+		for (unsigned c = 0; c < run_cpus; c++)
+			loads[c] = cpu_runs[c].load;
+		cpu = sched_place(loads, run_cpus, cfg->cpu_mask,
+				  cfg->has_cpu_mask);
+		if (cpu < 0 || vcpu_state_init(v) ||
+		    runq_add(&cpu_runs[cpu].rq, &v->sched)) {
+			fmt_snprintf(err, n, "no CPU can take vCPU %u", i);
+			return -1;
+		}
+		v->sched.weight = cfg->cpu_weight;
+		v->sched.runnable = true;
+		v->run_cpu = (unsigned)cpu;
+		cpu_runs[cpu].load++;
+	}
+	vms[vm_count++] = vm;
+	__atomic_add_fetch(&vms_running, 1, __ATOMIC_SEQ_CST);
+	vm->start_tsc = rdtsc();
+	return 0;
+}
+
+void run_vm_stopped(struct vm *vm)
+{
+	__atomic_sub_fetch(&vms_running, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Make v's VMCS current here and give the CPU v's extended state. */
+static void run_switch_to(struct cpu_run *cr, struct percpu *cpu,
+			  struct vcpu *v)
+{
+	if (cr->current_vmcs != v->vmcs) {
+		vmcs_load(v->vmcs);
+		cr->current_vmcs = v->vmcs;
+		if (!v->cpu) {
+			vmcs_setup_host(cpu);
+			v->cpu = cpu;
+		}
+	}
+	if (cr->last != v) {
+		vcpu_state_switch(cr->last, v);
+		cr->last = v;
+	}
+}
+
+static bool over_time_limit(struct vcpu *v)
+{
+	uint64_t limit_us = v->vm->config->time_limit_us;
+	uint64_t used = v->guest_ticks + v->host_ticks;
+
+	if (!limit_us || tsc_ticks_to_ns(used) / 1000 < limit_us)
+		return false;
+	vm_stop(v->vm, "its time limit of %lu ms is used up",
+		(unsigned long)(limit_us / 1000));
+	return true;
+}
+
+static bool enter_failed(struct vcpu *v, int result)
+{
+	if (result == 0)
+		return false;
+	vcpu_dump(v);
+	vm_stop(v->vm, "VMLAUNCH/VMRESUME failed: %s",
+		result == 1 ? "VMfailInvalid"
+			    : vmx_error_string(vmcs_insn_error()));
+	return true;
+}
+
+/* One slice of v: enter, handle exits, until the slice is used or the
+ * vCPU must give the CPU up. */
+static void run_slice(struct vcpu *v)
+{
+	uint64_t left = sched_slice_ticks(v->sched.weight, base_slice_ticks);
+
+	while (v->state == VCPU_RUNNABLE && !over_time_limit(v)) {
+		uint64_t timer = MIN(left >> timer_shift, TIMER_MAX);
+		uint64_t t0, t1, t2;
+		enum exit_action act;
+		int result;
+
+		vmcs_write32(VMCS_PREEMPTION_TIMER, timer ? timer : 1);
+		t0 = rdtsc();
+		result = vmx_run(&v->regs, v->launched);
+		t1 = rdtsc();
+		if (enter_failed(v, result))
+			break;
+		v->launched = true;
+		act = exit_dispatch(v);
+		t2 = rdtsc();
+		v->guest_ticks += t1 - t0;
+		v->host_ticks += t2 - t1;
+		left = t2 - t0 >= left ? 0 : left - (t2 - t0);
+		if (act == EXIT_ADVANCE)
+			vcpu_skip_insn(v);
+		else if (act != EXIT_RESUME)
+			break;
+		if (!left)
+			break;
+	}
+	v->sched.runnable = v->state == VCPU_RUNNABLE;
+}
+
+void run_cpu(struct percpu *cpu)
+{
+	struct cpu_run *cr = &cpu_runs[cpu->index];
+	bool boot_cpu = cpu->index == 0;
+
+	vcpu_state_cpu_init();
+	for (;;) {
+		struct sched_entity *e = runq_pick(&cr->rq);
+
+		if (e) {
+			struct vcpu *v =
+				(struct vcpu *)((char *)e -
+						__builtin_offsetof(struct vcpu,
+								   sched));
+
+			run_switch_to(cr, cpu, v);
+			run_slice(v);
+		} else {
+			cpu_relax();
+		}
+		if (boot_cpu) {
+			console_flush();
+			if (!__atomic_load_n(&vms_running, __ATOMIC_SEQ_CST))
+				return;
+		}
+	}
+}
+
+static void print_exits(const struct vm *vm)
+{
+	char line[200];
+	int n = 0;
+
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+		uint64_t count = 0;
+
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			count += vm->vcpus[i]->exit_counts[r];
+		if (count && n < (int)sizeof(line))
+			n += fmt_snprintf(line + n, sizeof(line) - n,
+					  "%s%s %lu", n ? ", " : "",
+					  vmx_exit_reason_string(r),
+					  (unsigned long)count);
+	}
+	pr_info("  %-12s exits: %s", vm->name, n ? line : "none");
+}
+
+void run_print_stats(void)
+{
+	pr_info("%-14s %-8s %14s %14s  %s", "VM", "state", "guest ticks",
+		"exit ticks", "stopped because");
+	for (unsigned i = 0; i < vm_count; i++) {
+		const struct vm *vm = vms[i];
+		uint64_t guest = 0, host = 0;
+
+		for (unsigned c = 0; c < vm->vcpu_count; c++) {
+			guest += vm->vcpus[c]->guest_ticks;
+			host += vm->vcpus[c]->host_ticks;
+		}
+		pr_info("%-14s %-8s %14lu %14lu  %s", vm->name,
+			vm->state == VM_STOPPED ? "stopped" : "running",
+			(unsigned long)guest, (unsigned long)host,
+			vm->stop_reason);
+	}
+	for (unsigned i = 0; i < vm_count; i++)
+		print_exits(vms[i]);
+}

@@ -1,0 +1,24 @@
+/*
+ * vmx/run.h - running vCPUs: each physical CPU takes turns among the
+ * vCPUs placed on it, each turn one time slice bounded by the
+ * VMX-preemption timer. See docs/scheduling.md.
+ */
+#ifndef VMX_RUN_H
+#define VMX_RUN_H
+
+#include "vmx/vm.h"
+
+/* Once, on the boot CPU, before any CPU runs: the base slice and the
+ * number of CPUs that will run vCPUs. */
+void run_init(uint64_t time_slice_us, unsigned cpus);
+/* Place every vCPU of vm on a CPU's run queue (least loaded allowed). */
+int run_add_vm(struct vm *vm, char *err, size_t err_size);
+/* Run vCPUs on this CPU. On the boot CPU it returns when every VM has
+ * stopped; on the others it never returns. */
+void run_cpu(struct percpu *cpu);
+/* vm_stop tells the run loop that one VM fewer is running. */
+void run_vm_stopped(struct vm *vm);
+/* Print one line per VM: state, why it stopped, run time, exits. */
+void run_print_stats(void);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * vmx/vcpu.h - a virtual CPU: its saved general registers, its VMCS and
+ * what its last VM exit said. A vCPU runs on one physical CPU at a time;
+ * its fields are used only by the CPU it runs on, except `state`, which
+ * the scheduler reads under the run-queue lock.
+ */
+#ifndef VMX_VCPU_H
+#define VMX_VCPU_H
+
+#include "kernel/percpu.h"
+#include "kernel/sched_policy.h"
+#include "vmx/vmcs_fields.h"
+
+/* What VMX does not save: the general registers (RSP and RIP are in the
+ * VMCS) and CR2. vmx/entry.S loads and saves them; its offsets come from
+ * vmx/asm_offsets.c, not typed by hand. */
+struct guest_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t cr2;
+};
+
+/* Register numbers as x86 encodes them (ModRM.reg with REX.R). */
+enum gpr {
+	GPR_RAX,
+	GPR_RCX,
+	GPR_RDX,
+	GPR_RBX,
+	GPR_RSP,
+	GPR_RBP,
+	GPR_RSI,
+	GPR_RDI,
+	GPR_R8,
+	GPR_R9,
+	GPR_R10,
+	GPR_R11,
+	GPR_R12,
+	GPR_R13,
+	GPR_R14,
+	GPR_R15
+};
+
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_HALTED,  /* HLT with interrupts on: waits for an interrupt */
+	VCPU_STOPPED, /* its VM stopped */
+};
+
+struct vm;
+
+struct vcpu {
+	struct guest_regs regs; /* first: entry.S addresses it */
+	struct vm *vm;
+	unsigned id; /* within its VM */
+	uint16_t vpid;
+	hpa_t vmcs;
+	bool launched;	    /* VMLAUNCH done: the next entry is VMRESUME */
+	struct percpu *cpu; /* where the VMCS is loaded, or NULL */
+	volatile enum vcpu_state state;
+	/* the exit being handled, read once from the VMCS */
+	uint32_t exit_reason;
+	uint64_t exit_qualification;
+	uint32_t exit_insn_len;
+	/* guest state VMX does not hold */
+	uint64_t cr8; /* the task-priority register as the guest set it */
+	uint64_t xcr0;
+	uint64_t msrs[6]; /* the MSRs vmx/vcpu_state.c switches */
+	void *xsave_area; /* FPU/SSE/AVX state while not on a CPU */
+	struct sched_entity sched;
+	unsigned run_cpu; /* index of the CPU whose run queue holds it */
+	/* accounting */
+	uint64_t exit_counts[EXIT_REASON_COUNT];
+	uint64_t guest_ticks; /* TSC ticks in VMX non-root operation */
+	uint64_t host_ticks;  /* TSC ticks handling its exits */
+	uint64_t slice_left;  /* ticks of its time slice still to run */
+};
+
+/* Read a general register by its x86 number (RSP comes from the VMCS). */
+uint64_t vcpu_gpr(struct vcpu *v, enum gpr r);
+void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * vmx/vcpu_create.h - creating a vCPU: its VMCS filled by area, then
+ * cleared so that any physical CPU can load it.
+ * Runs on the boot CPU while a VM is built.
+ */
+#ifndef VMX_VCPU_CREATE_H
+#define VMX_VCPU_CREATE_H
+
+#include "vmx/load_multiboot.h"
+#include "vmx/vm.h"
+
+struct vcpu *vcpu_create(struct vm *vm, unsigned id,
+			 const struct mb_boot_state *boot, char *err,
+			 size_t err_size);
+
+#endif

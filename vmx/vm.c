@@ -1,0 +1,209 @@
+/*
+ * vmx/vm.c - building a VM from its configuration, stopping it, and its
+ * console.
+ * vm_create runs on the boot CPU; vm_stop and the console on whichever
+ * CPU runs one of the VM's vCPUs.
+ */
+#define LOG_PREFIX ""
+#include <stdarg.h>
+#include "arch/x86_64/regs.h"
+#include "kernel/console.h"
+#include "kernel/memory.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "vmx/ept_host.h"
+#include "vmx/load_multiboot.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/run.h"
+#include "vmx/vcpu_create.h"
+#include "vmx/vm.h"
+#include "vmx/vmxon.h"
+
+#define RAM_ALIGN (2 * MIB) /* so the EPT can use 2 MiB pages */
+
+static void vm_console_tx(void *ctx, char c)
+{
+	vm_console_putc(ctx, c);
+}
+
+static int vm_alloc_ram(struct vm *vm, uint64_t size, char *err, size_t n)
+{
+	uint64_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+
+	vm->ram = pmm_alloc_range(&host_pmm, pages, RAM_ALIGN, 0);
+	if (!vm->ram) {
+		fmt_snprintf(
+			err, n,
+			"no %lu MiB of contiguous free memory for its RAM "
+			"(%lu MiB free in all)",
+			(unsigned long)(size >> 20),
+			(unsigned long)(host_pmm.free_pages * PAGE_SIZE >> 20));
+		return -1;
+	}
+	vm->ram_size = pages * PAGE_SIZE;
+	/* No data of an earlier VM or of the hypervisor reaches a guest. */
+	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
+	return 0;
+}
+
+static int vm_build_tables(struct vm *vm, char *err, size_t n)
+{
+	if (ept_init(&vm->ept, &ept_host_mem_ops, vmx_ept_large_pages) ||
+	    ept_map(&vm->ept, 0, vm->ram, vm->ram_size, EPT_PERMS, EPT_MT_WB)) {
+		fmt_snprintf(err, n, "no memory for its EPT");
+		return -1;
+	}
+	vm->io_bitmap = page_alloc_zeroed(2);
+	vm->msr_bitmap = page_alloc_zeroed(1);
+	if (!vm->io_bitmap || !vm->msr_bitmap) {
+		fmt_snprintf(err, n, "no memory for its I/O and MSR bitmaps");
+		return -1;
+	}
+	vm->overhead_bytes += 3 * PAGE_SIZE;
+	memset(phys_to_virt(vm->io_bitmap), 0xff, 2 * PAGE_SIZE);
+	msr_bitmap_init(phys_to_virt(vm->msr_bitmap));
+	return 0;
+}
+
+static int vm_load_kernel(struct vm *vm, const struct vm_config *cfg,
+			  const struct boot_info *bi, struct mb_boot_state *st,
+			  char *err, size_t n)
+{
+	const struct boot_module *k = boot_info_module(bi, cfg->kernel);
+	struct mb_module mods[VM_MODULES_MAX];
+	struct guest_mem mem = {phys_to_virt(vm->ram), vm->ram_size};
+
+	if (!k) {
+		fmt_snprintf(err, n, "kernel '%s' is not a boot module",
+			     cfg->kernel);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->module_count; i++) {
+		const struct boot_module *m =
+			boot_info_module(bi, cfg->modules[i]);
+
+		if (!m) {
+			fmt_snprintf(err, n, "module '%s' is not a boot module",
+				     cfg->modules[i]);
+			return -1;
+		}
+		mods[i] = (struct mb_module){phys_to_virt(m->start), m->size,
+					     cfg->modules[i]};
+	}
+	return mb_load(phys_to_virt(k->start), k->size, cfg->cmdline, mods,
+		       cfg->module_count, &mem, st, err, n);
+}
+
+static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)
+{
+	uint64_t pages = ALIGN_UP(sizeof(struct vm), PAGE_SIZE) / PAGE_SIZE;
+	hpa_t pa = page_alloc_zeroed(pages);
+	struct vm *vm;
+
+	if (!pa)
+		return NULL;
+	vm = phys_to_virt(pa);
+	vm->overhead_bytes = pages * PAGE_SIZE;
+	vm->id = id;
+	vm->config = cfg;
+	str_copy(vm->name, cfg->name, sizeof(vm->name));
+	vm->lock = (struct spinlock)SPINLOCK_INIT;
+	vm->state = VM_RUNNING;
+	uart8250_init(&vm->com1, vm_console_tx, vm);
+	struct port_device com1 = uart8250_device(&vm->com1, UART8250_COM1);
+	portbus_add(&vm->ports, &com1);
+	return vm;
+}
+
+struct vm *vm_create(unsigned id, const struct vm_config *cfg,
+		     const struct boot_info *bi, char *err, size_t n)
+{
+	struct mb_boot_state st;
+	struct vm *vm = vm_alloc(id, cfg);
+
+	if (!vm) {
+		fmt_snprintf(err, n, "no memory for the VM's structure");
+		return NULL;
+	}
+	if (cfg->vcpus > 1) {
+		fmt_snprintf(
+			err, n,
+			"%u vCPUs asked; a VM with several vCPUs needs the "
+			"virtual local APIC, which is not there yet: use "
+			"vcpus = 1",
+			cfg->vcpus);
+		return NULL;
+	}
+	if (vm_alloc_ram(vm, cfg->memory, err, n) ||
+	    vm_build_tables(vm, err, n) ||
+	    vm_load_kernel(vm, cfg, bi, &st, err, n))
+		return NULL;
+	vm->vcpus[0] = vcpu_create(vm, 0, &st, err, n);
+	if (!vm->vcpus[0])
+		return NULL;
+	vm->vcpu_count = 1;
+	return vm;
+}
+
+void vm_stop(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+	bool first;
+
+	spin_lock(&vm->lock);
+	first = vm->state != VM_STOPPED;
+	if (first) {
+		va_start(ap, fmt);
+		fmt_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt,
+			      ap);
+		va_end(ap);
+		vm->state = VM_STOPPED;
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			vm->vcpus[i]->state = VCPU_STOPPED;
+	}
+	spin_unlock(&vm->lock);
+	if (first) {
+		run_vm_stopped(vm);
+		vm_console_flush(vm);
+		pr_info("vm %s stopped: %s", vm->name, vm->stop_reason);
+	}
+}
+
+void *vm_gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len)
+{
+	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
+		return NULL;
+	return (uint8_t *)phys_to_virt(vm->ram) + gpa;
+}
+
+void vm_console_flush(struct vm *vm)
+{
+	struct vm_console *c = &vm->console;
+	char line[VM_CONSOLE_LINE + 40];
+	int n;
+
+	if (!c->len)
+		return;
+	n = fmt_snprintf(line, sizeof(line), "%s: %.*s\n", vm->name,
+			 (int)c->len, c->line);
+	console_append(line, (size_t)MIN(n, (int)sizeof(line) - 1));
+	c->len = 0;
+}
+
+/* Whole lines, prefixed with the VM's name: output of several VMs never
+ * mixes inside a line. Control characters other than tab are dropped. */
+void vm_console_putc(struct vm *vm, char c)
+{
+	struct vm_console *con = &vm->console;
+
+	if (c == '\n') {
+		vm_console_flush(vm);
+		return;
+	}
+	if ((unsigned char)c < 0x20 && c != '\t')
+		return;
+	con->line[con->len++] = c;
+	if (con->len == VM_CONSOLE_LINE)
+		vm_console_flush(vm);
+}

@@ -1,0 +1,70 @@
+/*
+ * vmx/vm.h - a virtual machine: its RAM, its EPT, its vCPUs, its port
+ * bus and console, and why it stopped.
+ * A VM is built on the boot CPU (vm_create); its vCPUs then run on any
+ * CPU. `lock` guards state and stop_reason; counters are atomics.
+ */
+#ifndef VMX_VM_H
+#define VMX_VM_H
+
+#include "drivers/virt/portbus.h"
+#include "drivers/virt/uart8250.h"
+#include "kernel/config.h"
+#include "lib/spinlock.h"
+#include "vmx/ept.h"
+#include "vmx/vcpu.h"
+
+#define VM_CONSOLE_LINE 160
+
+enum vm_state {
+	VM_RUNNING,
+	VM_STOPPED,
+};
+
+struct vm_console {
+	char line[VM_CONSOLE_LINE]; /* the line being assembled */
+	unsigned len;
+};
+
+struct vm {
+	unsigned id;
+	char name[32];
+	const struct vm_config *config;
+	hpa_t ram;	   /* host-physical, contiguous, 2 MiB aligned */
+	uint64_t ram_size; /* mapped at guest-physical 0 */
+	struct ept ept;
+	hpa_t io_bitmap; /* two pages: ports 0-0x7fff, 0x8000-0xffff */
+	hpa_t msr_bitmap;
+	unsigned vcpu_count;
+	struct vcpu *vcpus[VM_VCPUS_MAX];
+	struct spinlock lock;
+	volatile enum vm_state state;
+	char stop_reason[160];
+	int exit_code; /* from HC_SHUTDOWN */
+	struct vm_console console;
+	struct port_bus ports;
+	struct uart8250 com1;
+	uint64_t unhandled_port_writes;
+	uint64_t unhandled_mmio_writes;
+	uint64_t start_tsc;	 /* for time_limit */
+	uint64_t overhead_bytes; /* hypervisor memory besides RAM and EPT */
+};
+
+/* Build a VM from a valid configuration: RAM, EPT, bitmaps, kernel
+ * loaded, one vCPU per config. NULL with err on failure (the VM is
+ * refused; others go on). */
+struct vm *vm_create(unsigned id, const struct vm_config *cfg,
+		     const struct boot_info *bi, char *err, size_t err_size);
+
+/* Stop the VM with a reason (first reason wins); any CPU. */
+void vm_stop(struct vm *vm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Guest RAM as host memory; NULL unless [gpa, gpa+len) is all RAM. */
+void *vm_gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len);
+
+/* The VM's console output: assembled into lines prefixed with its name. */
+void vm_console_putc(struct vm *vm, char c);
+void vm_console_flush(struct vm *vm);
+
+#endif

@@ -1,0 +1,280 @@
+/*
+ * vmx/vmcs_fields.h - VMCS field encodings, and the control, exit-reason
+ * and event bits the hypervisor uses. Definitions only.
+ * SDM Vol. 3C, Appendix "Field Encoding in VMCS"; "VM-Execution Control
+ * Fields"; "VM-Exit Control Fields"; "VM-Entry Control Fields";
+ * Appendix "VMX Basic Exit Reasons".
+ *
+ * Bits 14:13 of an encoding give the field's width (SDM "Component
+ * Encoding"): 0 = 16-bit, 1 = 64-bit, 2 = 32-bit, 3 = natural width.
+ * vmcs.h checks them at compile time.
+ */
+#ifndef VMX_VMCS_FIELDS_H
+#define VMX_VMCS_FIELDS_H
+
+#include "lib/types.h"
+
+#define VMCS_WIDTH(enc)	   (((enc) >> 13) & 3)
+#define VMCS_WIDTH_16	   0
+#define VMCS_WIDTH_64	   1
+#define VMCS_WIDTH_32	   2
+#define VMCS_WIDTH_NATURAL 3
+
+/* 16-bit fields */
+#define VMCS_VPID	  0x0000
+#define VMCS_GUEST_ES_SEL 0x0800 /* then CS SS DS FS GS LDTR TR, +2 */
+#define VMCS_GUEST_TR_SEL 0x080e
+#define VMCS_HOST_ES_SEL  0x0c00
+#define VMCS_HOST_CS_SEL  0x0c02
+#define VMCS_HOST_SS_SEL  0x0c04
+#define VMCS_HOST_DS_SEL  0x0c06
+#define VMCS_HOST_FS_SEL  0x0c08
+#define VMCS_HOST_GS_SEL  0x0c0a
+#define VMCS_HOST_TR_SEL  0x0c0c
+
+/* 64-bit fields */
+#define VMCS_IO_BITMAP_A     0x2000
+#define VMCS_IO_BITMAP_B     0x2002
+#define VMCS_MSR_BITMAP	     0x2004
+#define VMCS_EXIT_MSR_STORE  0x2006
+#define VMCS_EXIT_MSR_LOAD   0x2008
+#define VMCS_ENTRY_MSR_LOAD  0x200a
+#define VMCS_TSC_OFFSET	     0x2010
+#define VMCS_EPT_POINTER     0x201a
+#define VMCS_GUEST_PHYS_ADDR 0x2400
+#define VMCS_LINK_POINTER    0x2800
+#define VMCS_GUEST_DEBUGCTL  0x2802
+#define VMCS_GUEST_PAT	     0x2804
+#define VMCS_GUEST_EFER	     0x2806
+#define VMCS_GUEST_PDPTE0    0x280a /* then PDPTE1..3, +2 */
+#define VMCS_HOST_PAT	     0x2c00
+#define VMCS_HOST_EFER	     0x2c02
+
+/* 32-bit fields */
+#define VMCS_PIN_CONTROLS	    0x4000
+#define VMCS_PROC_CONTROLS	    0x4002
+#define VMCS_EXCEPTION_BITMAP	    0x4004
+#define VMCS_PF_ERROR_MASK	    0x4006
+#define VMCS_PF_ERROR_MATCH	    0x4008
+#define VMCS_CR3_TARGET_COUNT	    0x400a
+#define VMCS_EXIT_CONTROLS	    0x400c
+#define VMCS_EXIT_MSR_STORE_COUNT   0x400e
+#define VMCS_EXIT_MSR_LOAD_COUNT    0x4010
+#define VMCS_ENTRY_CONTROLS	    0x4012
+#define VMCS_ENTRY_MSR_LOAD_COUNT   0x4014
+#define VMCS_ENTRY_INTR_INFO	    0x4016
+#define VMCS_ENTRY_EXC_ERROR	    0x4018
+#define VMCS_ENTRY_INSN_LEN	    0x401a
+#define VMCS_PROC2_CONTROLS	    0x401e
+#define VMCS_INSN_ERROR		    0x4400
+#define VMCS_EXIT_REASON	    0x4402
+#define VMCS_EXIT_INTR_INFO	    0x4404
+#define VMCS_EXIT_INTR_ERROR	    0x4406
+#define VMCS_IDT_VECTORING_INFO	    0x4408
+#define VMCS_IDT_VECTORING_ERROR    0x440a
+#define VMCS_EXIT_INSN_LEN	    0x440c
+#define VMCS_EXIT_INSN_INFO	    0x440e
+#define VMCS_GUEST_ES_LIMIT	    0x4800 /* then CS SS DS FS GS LDTR TR, +2 */
+#define VMCS_GUEST_GDTR_LIMIT	    0x4810
+#define VMCS_GUEST_IDTR_LIMIT	    0x4812
+#define VMCS_GUEST_ES_AR	    0x4814 /* then CS SS DS FS GS LDTR TR, +2 */
+#define VMCS_GUEST_INTERRUPTIBILITY 0x4824
+#define VMCS_GUEST_ACTIVITY	    0x4826
+#define VMCS_GUEST_SYSENTER_CS	    0x482a
+#define VMCS_PREEMPTION_TIMER	    0x482e
+#define VMCS_HOST_SYSENTER_CS	    0x4c00
+
+/* Natural-width fields */
+#define VMCS_CR0_MASK		0x6000
+#define VMCS_CR4_MASK		0x6002
+#define VMCS_CR0_SHADOW		0x6004
+#define VMCS_CR4_SHADOW		0x6006
+#define VMCS_EXIT_QUALIFICATION 0x6400
+#define VMCS_GUEST_LINEAR_ADDR	0x640a
+#define VMCS_GUEST_CR0		0x6800
+#define VMCS_GUEST_CR3		0x6802
+#define VMCS_GUEST_CR4		0x6804
+#define VMCS_GUEST_ES_BASE	0x6806 /* then CS SS DS FS GS LDTR TR, +2 */
+#define VMCS_GUEST_GDTR_BASE	0x6816
+#define VMCS_GUEST_IDTR_BASE	0x6818
+#define VMCS_GUEST_DR7		0x681a
+#define VMCS_GUEST_RSP		0x681c
+#define VMCS_GUEST_RIP		0x681e
+#define VMCS_GUEST_RFLAGS	0x6820
+#define VMCS_GUEST_PENDING_DBG	0x6822
+#define VMCS_GUEST_SYSENTER_ESP 0x6824
+#define VMCS_GUEST_SYSENTER_EIP 0x6826
+#define VMCS_HOST_CR0		0x6c00
+#define VMCS_HOST_CR3		0x6c02
+#define VMCS_HOST_CR4		0x6c04
+#define VMCS_HOST_FS_BASE	0x6c06
+#define VMCS_HOST_GS_BASE	0x6c08
+#define VMCS_HOST_TR_BASE	0x6c0a
+#define VMCS_HOST_GDTR_BASE	0x6c0c
+#define VMCS_HOST_IDTR_BASE	0x6c0e
+#define VMCS_HOST_SYSENTER_ESP	0x6c10
+#define VMCS_HOST_SYSENTER_EIP	0x6c12
+#define VMCS_HOST_RSP		0x6c14
+#define VMCS_HOST_RIP		0x6c16
+
+/* Guest segment registers in VMCS order: the encodings of one kind are
+ * spaced by 2 (SDM Appendix "Field Encoding in VMCS"). */
+enum vmcs_seg {
+	SEG_ES,
+	SEG_CS,
+	SEG_SS,
+	SEG_DS,
+	SEG_FS,
+	SEG_GS,
+	SEG_LDTR,
+	SEG_TR,
+	SEG_COUNT
+};
+#define VMCS_GUEST_SEL(s)   (VMCS_GUEST_ES_SEL + 2 * (s))
+#define VMCS_GUEST_LIMIT(s) (VMCS_GUEST_ES_LIMIT + 2 * (s))
+#define VMCS_GUEST_AR(s)    (VMCS_GUEST_ES_AR + 2 * (s))
+#define VMCS_GUEST_BASE(s)  (VMCS_GUEST_ES_BASE + 2 * (s))
+
+/* SDM Vol. 3C, "Pin-Based VM-Execution Controls" */
+#define PIN_EXTERNAL_INTERRUPT_EXITING BIT(0)
+#define PIN_NMI_EXITING		       BIT(3)
+#define PIN_VIRTUAL_NMIS	       BIT(5)
+#define PIN_PREEMPTION_TIMER	       BIT(6)
+
+/* SDM Vol. 3C, "Primary Processor-Based VM-Execution Controls" */
+#define PROC_INTERRUPT_WINDOW	BIT(2)
+#define PROC_HLT_EXITING	BIT(7)
+#define PROC_INVLPG_EXITING	BIT(9)
+#define PROC_MWAIT_EXITING	BIT(10)
+#define PROC_RDPMC_EXITING	BIT(11)
+#define PROC_CR3_LOAD_EXITING	BIT(15)
+#define PROC_CR3_STORE_EXITING	BIT(16)
+#define PROC_CR8_LOAD_EXITING	BIT(19)
+#define PROC_CR8_STORE_EXITING	BIT(20)
+#define PROC_MOV_DR_EXITING	BIT(23)
+#define PROC_UNCONDITIONAL_IO	BIT(24)
+#define PROC_USE_IO_BITMAPS	BIT(25)
+#define PROC_USE_MSR_BITMAPS	BIT(28)
+#define PROC_MONITOR_EXITING	BIT(29)
+#define PROC_SECONDARY_CONTROLS BIT(31)
+
+/* SDM Vol. 3C, "Secondary Processor-Based VM-Execution Controls" */
+#define PROC2_ENABLE_EPT	 BIT(1)
+#define PROC2_ENABLE_RDTSCP	 BIT(3)
+#define PROC2_ENABLE_VPID	 BIT(5)
+#define PROC2_WBINVD_EXITING	 BIT(6)
+#define PROC2_UNRESTRICTED_GUEST BIT(7)
+#define PROC2_ENABLE_INVPCID	 BIT(12)
+#define PROC2_ENABLE_XSAVES	 BIT(20)
+
+/* SDM Vol. 3C, "VM-Exit Controls" */
+#define EXIT_SAVE_DEBUG_CONTROLS   BIT(2)
+#define EXIT_HOST_ADDR_SPACE_SIZE  BIT(9)
+#define EXIT_ACK_INTERRUPT_ON_EXIT BIT(15)
+#define EXIT_SAVE_PAT		   BIT(18)
+#define EXIT_LOAD_PAT		   BIT(19)
+#define EXIT_SAVE_EFER		   BIT(20)
+#define EXIT_LOAD_EFER		   BIT(21)
+#define EXIT_SAVE_PREEMPTION_TIMER BIT(22)
+
+/* SDM Vol. 3C, "VM-Entry Controls" */
+#define ENTRY_LOAD_DEBUG_CONTROLS BIT(2)
+#define ENTRY_IA32E_MODE_GUEST	  BIT(9)
+#define ENTRY_LOAD_PAT		  BIT(14)
+#define ENTRY_LOAD_EFER		  BIT(15)
+
+/* SDM Vol. 3C, "Format of Interruption-Information Field" (entry and
+ * exit interruption information, IDT-vectoring information) */
+#define INTR_INFO_VECTOR_MASK	    0xffu
+#define INTR_INFO_TYPE_SHIFT	    8
+#define INTR_INFO_TYPE_MASK	    (7u << 8)
+#define INTR_TYPE_EXTERNAL	    (0u << 8)
+#define INTR_TYPE_NMI		    (2u << 8)
+#define INTR_TYPE_HW_EXCEPTION	    (3u << 8)
+#define INTR_TYPE_SW_INTERRUPT	    (4u << 8)
+#define INTR_TYPE_PRIV_SW_EXCEPTION (5u << 8)
+#define INTR_TYPE_SW_EXCEPTION	    (6u << 8)
+#define INTR_INFO_DELIVER_ERROR	    BIT(11)
+#define INTR_INFO_VALID		    BIT(31)
+
+/* SDM Vol. 3C, "Guest Non-Register State": activity states */
+#define ACTIVITY_ACTIVE	   0
+#define ACTIVITY_HLT	   1
+#define ACTIVITY_SHUTDOWN  2
+#define ACTIVITY_WAIT_SIPI 3
+
+/* SDM Vol. 3C, "Guest Non-Register State": interruptibility state */
+#define INTERRUPTIBILITY_STI	BIT(0)
+#define INTERRUPTIBILITY_MOV_SS BIT(1)
+
+/* SDM Vol. 3C, "Basic VM-Exit Information": exit reason bit 31 */
+#define EXIT_REASON_ENTRY_FAILED BIT(31)
+
+/* SDM Vol. 3C, Appendix "VMX Basic Exit Reasons" */
+enum exit_reason {
+	EXIT_REASON_EXCEPTION_NMI = 0,
+	EXIT_REASON_EXTERNAL_INTERRUPT = 1,
+	EXIT_REASON_TRIPLE_FAULT = 2,
+	EXIT_REASON_INIT = 3,
+	EXIT_REASON_SIPI = 4,
+	EXIT_REASON_IO_SMI = 5,
+	EXIT_REASON_OTHER_SMI = 6,
+	EXIT_REASON_INTERRUPT_WINDOW = 7,
+	EXIT_REASON_NMI_WINDOW = 8,
+	EXIT_REASON_TASK_SWITCH = 9,
+	EXIT_REASON_CPUID = 10,
+	EXIT_REASON_GETSEC = 11,
+	EXIT_REASON_HLT = 12,
+	EXIT_REASON_INVD = 13,
+	EXIT_REASON_INVLPG = 14,
+	EXIT_REASON_RDPMC = 15,
+	EXIT_REASON_RDTSC = 16,
+	EXIT_REASON_RSM = 17,
+	EXIT_REASON_VMCALL = 18,
+	EXIT_REASON_VMCLEAR = 19,
+	EXIT_REASON_VMLAUNCH = 20,
+	EXIT_REASON_VMPTRLD = 21,
+	EXIT_REASON_VMPTRST = 22,
+	EXIT_REASON_VMREAD = 23,
+	EXIT_REASON_VMRESUME = 24,
+	EXIT_REASON_VMWRITE = 25,
+	EXIT_REASON_VMXOFF = 26,
+	EXIT_REASON_VMXON = 27,
+	EXIT_REASON_CR_ACCESS = 28,
+	EXIT_REASON_DR_ACCESS = 29,
+	EXIT_REASON_IO_INSTRUCTION = 30,
+	EXIT_REASON_RDMSR = 31,
+	EXIT_REASON_WRMSR = 32,
+	EXIT_REASON_INVALID_GUEST_STATE = 33,
+	EXIT_REASON_MSR_LOADING = 34,
+	EXIT_REASON_MWAIT = 36,
+	EXIT_REASON_MONITOR_TRAP_FLAG = 37,
+	EXIT_REASON_MONITOR = 39,
+	EXIT_REASON_PAUSE = 40,
+	EXIT_REASON_MACHINE_CHECK = 41,
+	EXIT_REASON_TPR_BELOW_THRESHOLD = 43,
+	EXIT_REASON_APIC_ACCESS = 44,
+	EXIT_REASON_VIRTUALIZED_EOI = 45,
+	EXIT_REASON_GDTR_IDTR = 46,
+	EXIT_REASON_LDTR_TR = 47,
+	EXIT_REASON_EPT_VIOLATION = 48,
+	EXIT_REASON_EPT_MISCONFIG = 49,
+	EXIT_REASON_INVEPT = 50,
+	EXIT_REASON_RDTSCP = 51,
+	EXIT_REASON_PREEMPTION_TIMER = 52,
+	EXIT_REASON_INVVPID = 53,
+	EXIT_REASON_WBINVD = 54,
+	EXIT_REASON_XSETBV = 55,
+	EXIT_REASON_APIC_WRITE = 56,
+	EXIT_REASON_RDRAND = 57,
+	EXIT_REASON_INVPCID = 58,
+	EXIT_REASON_VMFUNC = 59,
+	EXIT_REASON_ENCLS = 60,
+	EXIT_REASON_RDSEED = 61,
+	EXIT_REASON_PML_FULL = 62,
+	EXIT_REASON_XSAVES = 63,
+	EXIT_REASON_XRSTORS = 64,
+	EXIT_REASON_COUNT = 65,
+};
+
+#endif

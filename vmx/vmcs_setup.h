@@ -1,0 +1,36 @@
+/*
+ * vmx/vmcs_setup.h - filling a new vCPU's VMCS, one SDM area per file:
+ * vmcs_controls.c (VM-execution, VM-exit and VM-entry controls),
+ * vmcs_host.c (host-state area), vmcs_guest.c (guest-state area).
+ * Runs on the CPU that has the VMCS current.
+ * SDM Vol. 3C, "Organization of VMCS Data".
+ */
+#ifndef VMX_VMCS_SETUP_H
+#define VMX_VMCS_SETUP_H
+
+#include "vmx/vcpu.h"
+
+struct vm;
+
+/* The VM's shared structures the controls point at. */
+struct vmcs_vm_tables {
+	hpa_t io_bitmap_a, io_bitmap_b, msr_bitmap;
+	uint64_t eptp;
+};
+
+/* 0, or -1 with a message when this CPU lacks a required control. */
+int vmcs_setup_controls(struct vcpu *v, const struct vmcs_vm_tables *t,
+			char *err, size_t err_size);
+/* Host state of the CPU the VMCS is current on (per physical CPU: call
+ * again when the vCPU moves). */
+void vmcs_setup_host(const struct percpu *cpu);
+/* Guest state as Multiboot requires: 32-bit protected mode, paging off,
+ * flat segments, EAX = magic, EBX = info, EIP = entry. */
+void vmcs_setup_guest_multiboot(struct vcpu *v, uint32_t entry, uint32_t eax,
+				uint32_t ebx);
+
+/* The CR0/CR4 bits the hypervisor owns (guest reads see the shadow). */
+#define GUEST_CR0_OWNED (BIT(5) /* NE */ | BIT(29) /* NW */ | BIT(30) /* CD */)
+#define GUEST_CR4_OWNED BIT(13) /* VMXE */
+
+#endif
