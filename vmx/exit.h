@@ -41,6 +41,11 @@ static inline void vcpu_inject_ud(struct vcpu *v)
 {
 	vcpu_inject_exception(v, 6, false, 0);
 }
+/* The guest's paging registers as guest_walk needs them, and its RAM as
+ * guest_walk reads it (ctx: the struct vm). vmx/inject.c. */
+struct guest_paging;
+void vcpu_paging_state(struct guest_paging *pg);
+bool vcpu_read_gpa(void *ctx, gpa_t gpa, void *buf, size_t len);
 /* The guest's current privilege level (SS.DPL). */
 unsigned vcpu_cpl(void);
 /* Print the vCPU's registers and VMCS guest state, for a VM being

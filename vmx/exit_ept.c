@@ -25,25 +25,6 @@
 #define AR_DB	  BIT(14) /* CS access rights: default operation size 32 */
 #define RFLAGS_DF BIT(10)
 
-static bool read_guest(void *ctx, gpa_t gpa, void *buf, size_t len)
-{
-	void *p = vm_gpa_to_hva(ctx, gpa, len);
-
-	if (p)
-		memcpy(buf, p, len);
-	return p != NULL;
-}
-
-static void guest_paging_state(struct guest_paging *pg)
-{
-	pg->cr0 = vmcs_readn(VMCS_GUEST_CR0);
-	pg->cr3 = vmcs_readn(VMCS_GUEST_CR3);
-	pg->cr4 = vmcs_readn(VMCS_GUEST_CR4) & ~CR4_VMXE;
-	pg->efer = vmcs_read64(VMCS_GUEST_EFER);
-	pg->cpl = vcpu_cpl();
-	pg->maxphyaddr = cpuid(0x80000008, 0).eax & 0xff;
-}
-
 static enum decode_mode guest_mode(void)
 {
 	uint32_t ar = vmcs_read32(VMCS_GUEST_AR(SEG_CS));
@@ -62,9 +43,9 @@ static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
 	uint32_t pf;
 	gva_t fault;
 
-	guest_paging_state(&pg);
+	vcpu_paging_state(&pg);
 	for (size_t n = INSN_MAX; n > 0; n--)
-		if (guest_read_linear(&pg, rip, buf, n, GW_FETCH, read_guest,
+		if (guest_read_linear(&pg, rip, buf, n, GW_FETCH, vcpu_read_gpa,
 				      v->vm, &pf, &fault) == GW_OK)
 			return n;
 	return 0;

@@ -5,7 +5,8 @@
  * SDM Vol. 3C, "Exit Qualification for I/O Instructions"; SDM Vol. 2,
  * "INS/INSB/INSW/INSD", "OUTS/OUTSB/OUTSW/OUTSD".
  *
- * String forms move at most IO_STRING_BATCH elements per exit and then
+ * String forms go through the guest's page tables (a fault is injected as
+ * the CPU would) and move at most IO_STRING_BATCH elements per exit, then
  * resume the guest without skipping the instruction (RCX and RSI/RDI
  * updated), so a huge REP count cannot hold the CPU: the CPU re-executes
  * the instruction, which exits again, and the scheduler's timer still
@@ -13,6 +14,7 @@
  */
 #include "arch/x86_64/regs.h"
 #include "vmx/exit.h"
+#include "vmx/guest_walk.h"
 #include "vmx/vmcs.h"
 
 /* "Exit Qualification for I/O Instructions" */
@@ -42,37 +44,56 @@ static void io_simple(struct vcpu *v, uint16_t port, unsigned size, bool in)
 	}
 }
 
-/* Guest-physical address of a string operand; paging must be off or the
- * operand identity-mapped for now (the guest page walk comes with the
- * MMIO decoder). */
-static bool string_address(struct vcpu *v, uint64_t linear, gpa_t *gpa)
+/* One byte of a string operand, through the guest's page tables: false
+ * when the guest's CPU would take #PF (injected here). A byte with no RAM
+ * behind it reads as all ones and takes no write, as on a PC. */
+static bool string_byte(struct vcpu *v, uint64_t linear, bool write,
+			uint8_t *byte)
 {
-	if (vmcs_readn(VMCS_CR0_SHADOW) & CR0_PG)
+	struct guest_paging pg;
+	uint32_t pf_error;
+	gpa_t gpa;
+	uint8_t *p;
+
+	vcpu_paging_state(&pg);
+	switch (guest_walk(&pg, linear, write ? GW_WRITE : GW_READ,
+			   vcpu_read_gpa, v->vm, &gpa, &pf_error)) {
+	case GW_OK: break;
+	case GW_FAULT:
+		v->regs.cr2 = linear;
+		vcpu_inject_exception(v, 14, true, pf_error);
 		return false;
-	*gpa = linear;
+	default: /* the guest's page tables are not in its RAM */
+		vcpu_inject_gp(v);
+		return false;
+	}
+	p = vm_gpa_to_hva(v->vm, gpa, 1);
+	if (write && p)
+		*p = *byte;
+	else if (write)
+		__atomic_add_fetch(&v->vm->unhandled_mmio_writes, 1,
+				   __ATOMIC_RELAXED);
+	else
+		*byte = p ? *p : 0xff;
 	return true;
 }
 
-/* One element of INS/OUTS; false when the memory operand is not RAM. */
+/* One element of INS/OUTS; false when a fault was injected. */
 static bool io_string_one(struct vcpu *v, uint16_t port, unsigned size, bool in,
 			  uint64_t linear)
 {
-	gpa_t gpa;
-	void *p;
+	uint8_t bytes[4];
+	uint32_t value = 0;
 
-	if (!string_address(v, linear, &gpa))
-		return false;
-	p = vm_gpa_to_hva(v->vm, gpa, size);
-	if (!p)
-		return false;
 	if (in) {
-		uint32_t value = portbus_read(&v->vm->ports, port, size);
-
-		__builtin_memcpy(p, &value, size);
-	} else {
-		uint32_t value = 0;
-
-		__builtin_memcpy(&value, p, size);
+		value = portbus_read(&v->vm->ports, port, size);
+		__builtin_memcpy(bytes, &value, size);
+	}
+	for (unsigned i = 0; i < size; i++)
+		if (!string_byte(v, linear + i, in, &bytes[i]))
+			return false;
+	if (!in) {
+		__builtin_memcpy(&value, bytes, size);
 		portbus_write(&v->vm->ports, port, size, value);
 	}
 	return true;
@@ -81,25 +102,19 @@ static bool io_string_one(struct vcpu *v, uint16_t port, unsigned size, bool in,
 static enum exit_action io_string(struct vcpu *v, uint16_t port, unsigned size,
 				  bool in, bool rep)
 {
-	int64_t step = (vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_DF)
-			       ? -(int64_t)size
-			       : (int64_t)size;
+	bool df = vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
 	uint64_t *index = in ? &v->regs.rdi : &v->regs.rsi;
 	uint64_t count = rep ? v->regs.rcx : 1;
+	/* ES (INS) or DS (OUTS) base is 0 in the flat models guests use; a
+	 * 64-bit guest's addresses do not wrap, a 32-bit guest's at 4 GiB. */
+	uint64_t addr_mask = (vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA)
+				     ? ~0ULL
+				     : 0xffffffffULL;
 
-	/* Protected-mode flat segments only: the segment bases are 0 for the
-	 * guests we start; a 32-bit guest's addresses wrap at 4 GiB. */
 	for (unsigned n = 0; count && n < IO_STRING_BATCH; n++) {
-		if (!io_string_one(v, port, size, in, *index & 0xffffffffULL)) {
-			vm_stop(v->vm,
-				"%s at port 0x%x with a memory operand at "
-				"0x%lx "
-				"outside the VM's RAM",
-				in ? "INS" : "OUTS", port,
-				(unsigned long)*index);
-			return EXIT_STOP_VM;
-		}
-		*index += step;
+		if (!io_string_one(v, port, size, in, *index & addr_mask))
+			return EXIT_RESUME; /* #PF: RCX/RSI/RDI say how far */
+		*index = df ? *index - size : *index + size;
 		count--;
 		if (rep)
 			v->regs.rcx = count;

@@ -6,7 +6,11 @@
  * Area" (SS.DPL is the CPL).
  */
 #define LOG_PREFIX ""
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/regs.h"
 #include "lib/log.h"
+#include "lib/string.h"
+#include "vmx/guest_walk.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 
@@ -29,6 +33,25 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 		vmcs_write32(VMCS_ENTRY_EXC_ERROR, error_code);
 	}
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
+}
+
+void vcpu_paging_state(struct guest_paging *pg)
+{
+	pg->cr0 = vmcs_readn(VMCS_GUEST_CR0);
+	pg->cr3 = vmcs_readn(VMCS_GUEST_CR3);
+	pg->cr4 = vmcs_readn(VMCS_GUEST_CR4) & ~CR4_VMXE;
+	pg->efer = vmcs_read64(VMCS_GUEST_EFER);
+	pg->cpl = vcpu_cpl();
+	pg->maxphyaddr = cpuid(0x80000008, 0).eax & 0xff;
+}
+
+bool vcpu_read_gpa(void *ctx, gpa_t gpa, void *buf, size_t len)
+{
+	void *p = vm_gpa_to_hva(ctx, gpa, len);
+
+	if (p)
+		memcpy(buf, p, len);
+	return p != NULL;
 }
 
 unsigned vcpu_cpl(void)
