@@ -10,6 +10,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/trap.h"
+#include "lib/fmt.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 
@@ -88,10 +89,17 @@ enum exit_action exit_vmx_insn(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* A PC resets on a triple fault; the VM stops or restarts, as its
+ * on_crash setting says. */
 enum exit_action exit_triple_fault(struct vcpu *v)
 {
-	vm_stop(v->vm, "triple fault (vCPU %u at rip 0x%lx)", v->id,
-		(unsigned long)vmcs_readn(VMCS_GUEST_RIP));
+	char why[64];
+
+	fmt_snprintf(why, sizeof(why), "triple fault (vCPU %u at rip 0x%lx)",
+		     v->id, (unsigned long)vmcs_readn(VMCS_GUEST_RIP));
+	if (v->vm->config->on_crash == ON_CRASH_RESTART)
+		return vm_restart(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
+	vm_stop(v->vm, "%s", why);
 	return EXIT_STOP_VM;
 }
 

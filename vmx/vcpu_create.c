@@ -76,3 +76,12 @@ struct vcpu *vcpu_create(struct vm *vm, unsigned id,
 	v->state = VCPU_RUNNABLE;
 	return v;
 }
+
+void vcpu_reset(struct vcpu *v, const struct mb_boot_state *boot)
+{
+	vmcs_write32(VMCS_ENTRY_CONTROLS, vmcs_read32(VMCS_ENTRY_CONTROLS) &
+						  ~ENTRY_IA32E_MODE_GUEST);
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
+	vmcs_setup_guest_multiboot(v, boot->entry, boot->eax, boot->ebx);
+	v->cr8 = 0;
+}

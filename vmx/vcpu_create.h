@@ -13,4 +13,8 @@ struct vcpu *vcpu_create(struct vm *vm, unsigned id,
 			 const struct mb_boot_state *boot, char *err,
 			 size_t err_size);
 
+/* Back to the state vcpu_create gave it, with a new boot state (VMCS
+ * current on this CPU). */
+void vcpu_reset(struct vcpu *v, const struct mb_boot_state *boot);
+
 #endif

@@ -135,6 +135,7 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 			cfg->vcpus);
 		return NULL;
 	}
+	vm->boot_info = bi;
 	if (vm_alloc_ram(vm, cfg->memory, err, n) ||
 	    vm_build_tables(vm, err, n) ||
 	    vm_load_kernel(vm, cfg, bi, &st, err, n))
@@ -144,6 +145,32 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 		return NULL;
 	vm->vcpu_count = 1;
 	return vm;
+}
+
+bool vm_restart(struct vcpu *v, const char *why)
+{
+	struct vm *vm = v->vm;
+	struct mb_boot_state st;
+	char err[160];
+
+	if (vm->restarts == VM_RESTARTS_MAX) {
+		vm_stop(vm,
+			"%s, and it was restarted %u times already: stopped",
+			why, VM_RESTARTS_MAX);
+		return false;
+	}
+	vm->restarts++;
+	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
+	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err,
+			   sizeof(err))) {
+		vm_stop(vm, "%s; restarting failed: %s", why, err);
+		return false;
+	}
+	vcpu_reset(v, &st);
+	vm_console_flush(vm);
+	pr_info("vm %s: %s: restarted (%u of %u)", vm->name, why, vm->restarts,
+		VM_RESTARTS_MAX);
+	return true;
 }
 
 void vm_stop(struct vm *vm, const char *fmt, ...)

@@ -30,6 +30,8 @@ struct vm {
 	unsigned id;
 	char name[32];
 	const struct vm_config *config;
+	const struct boot_info *boot_info; /* its kernel and modules */
+	unsigned restarts;		   /* by on_crash = restart */
 	hpa_t ram;	   /* host-physical, contiguous, 2 MiB aligned */
 	uint64_t ram_size; /* mapped at guest-physical 0 */
 	struct ept ept;
@@ -55,6 +57,13 @@ struct vm {
  * refused; others go on). */
 struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 		     const struct boot_info *bi, char *err, size_t err_size);
+
+/* on_crash = restart: rebuild the VM's RAM and its vCPU's registers as at
+ * its first start, on the CPU running the vCPU (VMCS current). Returns
+ * false when it should stop instead (VM_RESTARTS_MAX reached, or the
+ * kernel no longer loads), with the VM stopped and the reason said. */
+#define VM_RESTARTS_MAX 5
+bool vm_restart(struct vcpu *v, const char *why);
 
 /* Stop the VM with a reason (first reason wins); any CPU. */
 void vm_stop(struct vm *vm, const char *fmt, ...)
