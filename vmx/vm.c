@@ -173,6 +173,27 @@ bool vm_restart(struct vcpu *v, const char *why)
 	return true;
 }
 
+/* What the VM used: guest and exit-handling ticks, exits, and the
+ * accesses to nothing it made (ports nobody claims, memory beyond RAM). */
+static void vm_print_usage(const struct vm *vm)
+{
+	uint64_t guest = 0, host = 0, exits = 0;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+
+		guest += v->guest_ticks;
+		host += v->host_ticks;
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+			exits += v->exit_counts[r];
+	}
+	pr_info("vm %s: ran %lu guest ticks and %lu exit ticks, %lu exits; "
+		"%lu port and %lu memory writes to nothing",
+		vm->name, (unsigned long)guest, (unsigned long)host,
+		(unsigned long)exits, (unsigned long)vm->ports.unclaimed_writes,
+		(unsigned long)vm->unhandled_mmio_writes);
+}
+
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
@@ -194,6 +215,7 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 		run_vm_stopped(vm);
 		vm_console_flush(vm);
 		pr_info("vm %s stopped: %s", vm->name, vm->stop_reason);
+		vm_print_usage(vm);
 	}
 }
 
