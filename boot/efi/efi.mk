@@ -57,7 +57,12 @@ $(ESP)/EFI/hv/hv.cfg: $(DEMO_CFG)
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
+# The demo's guest kernels, which hv.cfg names with `module =` lines.
+$(ESP)/EFI/hv/guests/%.elf: $(BUILD)/guests/%.elf
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
 efi:: $(BUILD)/BOOTX64.EFI $(ESP)/EFI/BOOT/BOOTX64.EFI $(ESP)/EFI/hv/hv.elf \
-      $(ESP)/EFI/hv/hv.cfg
+      $(ESP)/EFI/hv/hv.cfg $(DEMO_GUESTS:%=$(ESP)/EFI/hv/guests/%.elf)
 
 -include $(EFI_OBJS:.o=.d)
