@@ -59,30 +59,36 @@ unsigned vcpu_cpl(void)
 	return (vmcs_read32(VMCS_GUEST_AR(SEG_SS)) >> 5) & 3;
 }
 
+/* Where each register, numbered as x86 encodes it, is kept in struct
+ * guest_regs; RSP is in the VMCS instead. A table of offsets, not one
+ * built at each call: the EPT-violation path reads and writes all 16. */
+#define GREG(r) __builtin_offsetof(struct guest_regs, r)
+static const uint8_t gpr_offset[16] = {
+	[GPR_RAX] = GREG(rax), [GPR_RCX] = GREG(rcx), [GPR_RDX] = GREG(rdx),
+	[GPR_RBX] = GREG(rbx), [GPR_RBP] = GREG(rbp), [GPR_RSI] = GREG(rsi),
+	[GPR_RDI] = GREG(rdi), [GPR_R8] = GREG(r8),   [GPR_R9] = GREG(r9),
+	[GPR_R10] = GREG(r10), [GPR_R11] = GREG(r11), [GPR_R12] = GREG(r12),
+	[GPR_R13] = GREG(r13), [GPR_R14] = GREG(r14), [GPR_R15] = GREG(r15),
+};
+
+static uint64_t *gpr_slot(struct vcpu *v, enum gpr r)
+{
+	return (uint64_t *)((char *)&v->regs + gpr_offset[r & 15]);
+}
+
 uint64_t vcpu_gpr(struct vcpu *v, enum gpr r)
 {
-	const struct guest_regs *g = &v->regs;
-	const uint64_t regs[16] = {
-		g->rax, g->rcx, g->rdx, g->rbx, 0,	g->rbp, g->rsi, g->rdi,
-		g->r8,	g->r9,	g->r10, g->r11, g->r12, g->r13, g->r14, g->r15};
-
-	if (r == GPR_RSP)
+	if ((r & 15) == GPR_RSP)
 		return vmcs_readn(VMCS_GUEST_RSP);
-	return regs[r & 15];
+	return *gpr_slot(v, r);
 }
 
 void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value)
 {
-	struct guest_regs *g = &v->regs;
-	uint64_t *regs[16] = {&g->rax, &g->rcx, &g->rdx, &g->rbx,
-			      NULL,    &g->rbp, &g->rsi, &g->rdi,
-			      &g->r8,  &g->r9,	&g->r10, &g->r11,
-			      &g->r12, &g->r13, &g->r14, &g->r15};
-
-	if (r == GPR_RSP)
+	if ((r & 15) == GPR_RSP)
 		vmcs_writen(VMCS_GUEST_RSP, value);
 	else
-		*regs[r & 15] = value;
+		*gpr_slot(v, r) = value;
 }
 
 void vcpu_dump(struct vcpu *v)
