@@ -32,6 +32,6 @@ void asm_offsets(void)
 	OFFSET(GREG_R13, struct guest_regs, r13);
 	OFFSET(GREG_R14, struct guest_regs, r14);
 	OFFSET(GREG_R15, struct guest_regs, r15);
-	OFFSET(GREG_CR2, struct guest_regs, cr2);
+	OFFSET(GREG_HOST_RSP, struct guest_regs, host_rsp);
 	DEFINE(VMCS_HOST_RSP_FIELD, VMCS_HOST_RSP);
 }

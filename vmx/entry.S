@@ -5,8 +5,10 @@
  *   int vmx_run(struct guest_regs *regs, int launched)
  *
  * saves the host's callee-saved registers, writes the stack pointer into
- * the VMCS's host RSP, loads the guest's general registers and CR2 from
- * *regs and executes VMLAUNCH (launched == 0) or VMRESUME. A VM exit
+ * the VMCS's host RSP if it changed since the last entry, loads the
+ * guest's general registers from *regs and executes VMLAUNCH
+ * (launched == 0) or VMRESUME. (CR2 is not switched here: see struct
+ * guest_regs in vmx/vcpu.h.) A VM exit
  * lands at vmx_exit (the VMCS's host RIP) with that stack: it saves the
  * guest registers back into *regs and returns 0. If the entry instruction
  * itself fails, vmx_run returns 1 (VMfailInvalid) or 2 (VMfailValid: see
@@ -26,12 +28,13 @@ vmx_run:
 	pushq %r14
 	pushq %r15
 	pushq %rdi			/* regs, found again at (%rsp) on exit */
+	cmpq %rsp, GREG_HOST_RSP(%rdi)
+	je 2f
+	movq %rsp, GREG_HOST_RSP(%rdi)
 	movq $VMCS_HOST_RSP_FIELD, %rax
 	vmwrite %rsp, %rax
 	jbe 3f				/* cannot happen with a current VMCS */
-	movq GREG_CR2(%rdi), %rax
-	movq %rax, %cr2
-	cmpl $0, %esi			/* flags survive the MOVs below */
+2:	cmpl $0, %esi			/* flags survive the MOVs below */
 	movq GREG_RAX(%rdi), %rax
 	movq GREG_RBX(%rdi), %rbx
 	movq GREG_RCX(%rdi), %rcx
@@ -76,8 +79,6 @@ vmx_exit:
 	movq %r15, GREG_R15(%rdi)
 	popq %rax			/* the guest's rdi */
 	movq %rax, GREG_RDI(%rdi)
-	movq %cr2, %rax
-	movq %rax, GREG_CR2(%rdi)
 	xorl %eax, %eax
 5:	popq %r15
 	popq %r14

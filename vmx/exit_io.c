@@ -12,6 +12,7 @@
  * the instruction, which exits again, and the scheduler's timer still
  * fires between batches.
  */
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/regs.h"
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
@@ -60,7 +61,7 @@ static bool string_byte(struct vcpu *v, uint64_t linear, bool write,
 			   vcpu_read_gpa, v->vm, &gpa, &pf_error)) {
 	case GW_OK: break;
 	case GW_FAULT:
-		v->regs.cr2 = linear;
+		write_cr2(linear); /* the guest's, live while it runs here */
 		vcpu_inject_exception(v, 14, true, pf_error);
 		return false;
 	default: /* the guest's page tables are not in its RAM */

@@ -103,7 +103,7 @@ void vcpu_dump(struct vcpu *v)
 	pr_err("%s: rax %016lx rbx %016lx rcx %016lx rdx %016lx", name, g->rax,
 	       g->rbx, g->rcx, g->rdx);
 	pr_err("%s: rsi %016lx rdi %016lx rbp %016lx cr2 %016lx", name, g->rsi,
-	       g->rdi, g->rbp, g->cr2);
+	       g->rdi, g->rbp, read_cr2());
 	pr_err("%s: cr0 %08lx cr3 %08lx cr4 %08lx efer %lx cs %04x ss %04x",
 	       name, (unsigned long)vmcs_readn(VMCS_CR0_SHADOW),
 	       (unsigned long)vmcs_readn(VMCS_GUEST_CR3),

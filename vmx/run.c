@@ -101,12 +101,14 @@ static void run_switch_to(struct cpu_run *cr, struct percpu *cpu,
 	}
 }
 
+/* Checked once per slice: a guest that never exits still reaches the
+ * end of its slice through the preemption timer. */
 static bool over_time_limit(struct vcpu *v)
 {
 	uint64_t limit_us = v->vm->config->time_limit_us;
-	uint64_t used = v->guest_ticks + v->host_ticks;
 
-	if (!limit_us || tsc_ticks_to_ns(used) / 1000 < limit_us)
+	if (!limit_us ||
+	    tsc_ticks_to_ns(v->guest_ticks + v->host_ticks) / 1000 < limit_us)
 		return false;
 	vm_stop(v->vm, "its time limit of %lu ms is used up",
 		(unsigned long)(limit_us / 1000));
@@ -124,37 +126,55 @@ static bool enter_failed(struct vcpu *v, int result)
 	return true;
 }
 
+static void set_timer(uint64_t ticks)
+{
+	uint64_t timer = MIN(ticks >> timer_shift, TIMER_MAX);
+
+	vmcs_write32(VMCS_PREEMPTION_TIMER, timer ? timer : 1);
+}
+
 /* One slice of v: enter, handle exits, until the slice is used or the
- * vCPU must give the CPU up. */
+ * vCPU must give the CPU up. When the CPU saves the preemption timer on
+ * exit ("save VMX-preemption timer value"), the timer itself carries the
+ * rest of the slice across exits and is written once per slice; without
+ * that control the rest is recomputed from the TSC before each entry. */
 static void run_slice(struct vcpu *v)
 {
 	uint64_t left = sched_slice_ticks(v->sched.weight, base_slice_ticks);
+	uint64_t t_entry, t_exit, t_round;
 
-	while (v->state == VCPU_RUNNABLE && !over_time_limit(v)) {
-		uint64_t timer = MIN(left >> timer_shift, TIMER_MAX);
-		uint64_t t0, t1, t2;
+	if (over_time_limit(v))
+		goto out;
+	set_timer(left);
+	t_entry = rdtsc();
+	while (v->state == VCPU_RUNNABLE) {
 		enum exit_action act;
 		int result;
 
-		vmcs_write32(VMCS_PREEMPTION_TIMER, timer ? timer : 1);
-		t0 = rdtsc();
+		t_round = t_entry;
 		result = vmx_run(&v->regs, v->launched);
-		t1 = rdtsc();
+		t_exit = rdtsc();
+		v->guest_ticks += t_exit - t_entry;
 		if (enter_failed(v, result))
 			break;
 		v->launched = true;
 		act = exit_dispatch(v);
-		t2 = rdtsc();
-		v->guest_ticks += t1 - t0;
-		v->host_ticks += t2 - t1;
-		left = t2 - t0 >= left ? 0 : left - (t2 - t0);
 		if (act == EXIT_ADVANCE)
 			vcpu_skip_insn(v);
-		else if (act != EXIT_RESUME)
+		t_entry = rdtsc();
+		v->host_ticks += t_entry - t_exit;
+		if (act != EXIT_ADVANCE && act != EXIT_RESUME)
 			break;
-		if (!left)
-			break;
+		if (!v->timer_saved) {
+			uint64_t used = t_entry - t_round;
+
+			left = used >= left ? 0 : left - used;
+			if (!left)
+				break;
+			set_timer(left);
+		}
 	}
+out:
 	v->sched.runnable = v->state == VCPU_RUNNABLE;
 }
 

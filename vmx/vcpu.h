@@ -17,7 +17,13 @@
 struct guest_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	/* CR2 while the vCPU is not on a CPU: the hypervisor takes no page
+	 * faults, so the hardware CR2 stays the guest's across exits and is
+	 * switched with the vCPU (vmx/vcpu_state.c), not at every entry. */
 	uint64_t cr2;
+	/* The value last written to the VMCS's host RSP: entry.S rewrites
+	 * it only when the stack pointer differs. */
+	uint64_t host_rsp;
 };
 
 /* Register numbers as x86 encodes them (ModRM.reg with REX.R). */
@@ -72,7 +78,7 @@ struct vcpu {
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	uint64_t guest_ticks; /* TSC ticks in VMX non-root operation */
 	uint64_t host_ticks;  /* TSC ticks handling its exits */
-	uint64_t slice_left;  /* ticks of its time slice still to run */
+	bool timer_saved;     /* the CPU saves the preemption timer on exit */
 };
 
 /* Read a general register by its x86 number (RSP comes from the VMCS). */

@@ -47,6 +47,8 @@ static int vcpu_fill_vmcs(struct vcpu *v, const struct mb_boot_state *boot,
 		return -1;
 	vmcs_setup_host(this_cpu());
 	vmcs_setup_guest_multiboot(v, boot->entry, boot->eax, boot->ebx);
+	v->timer_saved =
+		vmcs_read32(VMCS_EXIT_CONTROLS) & EXIT_SAVE_PREEMPTION_TIMER;
 	return vmcs_clear(v->vmcs) ? 0 : -1;
 }
 

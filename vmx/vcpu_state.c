@@ -97,10 +97,12 @@ static void load_fpu(struct vcpu *v)
 void vcpu_state_switch(struct vcpu *prev, struct vcpu *next)
 {
 	if (prev) {
+		prev->regs.cr2 = read_cr2();
 		save_fpu(prev);
 		for (unsigned i = 0; i < ARRAY_SIZE(switched_msrs); i++)
 			prev->msrs[i] = rdmsr(switched_msrs[i]);
 	}
+	write_cr2(next->regs.cr2);
 	load_fpu(next);
 	for (unsigned i = 0; i < ARRAY_SIZE(switched_msrs); i++)
 		wrmsr(switched_msrs[i], next->msrs[i]);

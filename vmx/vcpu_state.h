@@ -1,7 +1,7 @@
 /*
  * vmx/vcpu_state.h - the guest state VMX does not switch, switched by the
  * run loop when a CPU goes from one vCPU to another: FPU/SSE/AVX (XSAVE),
- * XCR0, and the MSRs passed through to guests (KERNEL_GS_BASE, STAR,
+ * XCR0, CR2 and the MSRs passed through to guests (KERNEL_GS_BASE, STAR,
  * LSTAR, CSTAR, SFMASK, TSC_AUX). The hypervisor itself uses none of
  * these (it is built with -mgeneral-regs-only and makes no system calls),
  * so what the hardware holds always belongs to the last vCPU that ran.

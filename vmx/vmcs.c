@@ -10,12 +10,6 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx_error.h"
 
-/* 0 success, 1 VMfailInvalid, 2 VMfailValid */
-static int vmx_result(bool cf, bool zf)
-{
-	return cf ? 1 : zf ? 2 : 0;
-}
-
 uint32_t vmcs_insn_error(void)
 {
 	uint64_t value = 0;
@@ -27,41 +21,27 @@ uint32_t vmcs_insn_error(void)
 	return (uint32_t)value;
 }
 
-static void vmx_insn_failed(const char *insn, uint32_t field, int result,
-			    const char *file, int line)
+/* The VM-instruction error, or -1 when there is no current VMCS to hold
+ * one (VMfailInvalid). */
+static int64_t insn_error_or_invalid(void)
 {
-	uint32_t err = result == 2 ? vmcs_insn_error() : 0;
-
-	panic_at(file, line, "%s of VMCS field 0x%x failed: %s", insn, field,
-		 result == 1 ? "VMfailInvalid (no current VMCS)"
-			     : vmx_error_string(err));
-}
-
-uint64_t vmcs_read_checked(uint32_t field, const char *file, int line)
-{
-	uint64_t value;
-	bool cf, zf;
+	uint64_t value = 0;
+	bool failed;
 
 	__asm__ volatile("vmread %[f], %[v]"
-			 : [v] "=r"(value), "=@ccc"(cf), "=@ccz"(zf)
-			 : [f] "r"((uint64_t)field));
-	if (cf || zf)
-		vmx_insn_failed("VMREAD", field, vmx_result(cf, zf), file,
-				line);
-	return value;
+			 : [v] "=r"(value), "=@ccbe"(failed)
+			 : [f] "r"((uint64_t)VMCS_INSN_ERROR));
+	return failed ? -1 : (int64_t)(uint32_t)value;
 }
 
-void vmcs_write_checked(uint32_t field, uint64_t value, const char *file,
+void vmcs_access_failed(const char *insn, uint32_t field, const char *file,
 			int line)
 {
-	bool cf, zf;
+	int64_t err = insn_error_or_invalid();
 
-	__asm__ volatile("vmwrite %[v], %[f]"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : [f] "r"((uint64_t)field), [v] "rm"(value));
-	if (cf || zf)
-		vmx_insn_failed("VMWRITE", field, vmx_result(cf, zf), file,
-				line);
+	panic_at(file, line, "%s of VMCS field 0x%x failed: %s", insn, field,
+		 err < 0 ? "VMfailInvalid (no current VMCS)"
+			 : vmx_error_string((uint32_t)err));
 }
 
 bool vmcs_clear(hpa_t vmcs)

@@ -13,9 +13,40 @@
 
 #include "vmx/vmcs_fields.h"
 
-uint64_t vmcs_read_checked(uint32_t field, const char *file, int line);
-void vmcs_write_checked(uint32_t field, uint64_t value, const char *file,
-			int line);
+/* A failed VMREAD/VMWRITE: panic with the decoded VM-instruction error. */
+__attribute__((noreturn, cold)) void vmcs_access_failed(const char *insn,
+							uint32_t field,
+							const char *file,
+							int line);
+
+/* Inline: these run several times in every exit, and each is one
+ * instruction when it succeeds. CF or ZF set means it failed (SDM Vol.
+ * 3C, "Conventions"). */
+static inline uint64_t vmcs_read_checked(uint32_t field, const char *file,
+					 int line)
+{
+	uint64_t value;
+	bool failed;
+
+	__asm__ volatile("vmread %[f], %[v]"
+			 : [v] "=r"(value), "=@ccbe"(failed)
+			 : [f] "r"((uint64_t)field));
+	if (__builtin_expect(failed, 0))
+		vmcs_access_failed("VMREAD", field, file, line);
+	return value;
+}
+
+static inline void vmcs_write_checked(uint32_t field, uint64_t value,
+				      const char *file, int line)
+{
+	bool failed;
+
+	__asm__ volatile("vmwrite %[v], %[f]"
+			 : "=@ccbe"(failed)
+			 : [f] "r"((uint64_t)field), [v] "rm"(value));
+	if (__builtin_expect(failed, 0))
+		vmcs_access_failed("VMWRITE", field, file, line);
+}
 
 #define VMCS_ACCESS(width, field, expr)                      \
 	({                                                   \
