@@ -15,6 +15,8 @@
 
 #define CPUID1_ECX_XSAVE BIT(26)
 #define XSAVE_ALIGN	 64
+#define XSAVE_MXCSR	 24 /* "Legacy Region of an XSAVE Area" */
+#define MXCSR_RESET	 0x1f80
 
 static const uint32_t switched_msrs[6] = {
 	MSR_IA32_KERNEL_GS_BASE,
@@ -59,11 +61,11 @@ int vcpu_state_init(struct vcpu *v)
 		return -1;
 	v->vm->overhead_bytes += pages * PAGE_SIZE;
 	/* A zero XSAVE header means every component is in its initial
-	 * state, which XRSTOR then loads (SDM "XRSTOR"); FXRSTOR needs
-	 * MXCSR's reset value. */
+	 * state, which XRSTOR then loads (SDM "XRSTOR"); but XRSTOR, like
+	 * FXRSTOR, loads MXCSR from the area whenever it restores SSE or
+	 * AVX, in the initial state too: give it the reset value. */
 	v->xsave_area = phys_to_virt(pa);
-	if (!have_xsave)
-		*(uint32_t *)((uint8_t *)v->xsave_area + 24) = 0x1f80;
+	*(uint32_t *)((uint8_t *)v->xsave_area + XSAVE_MXCSR) = MXCSR_RESET;
 	v->xcr0 = 1;
 	return 0;
 }
@@ -83,19 +85,29 @@ static void save_fpu(struct vcpu *v)
 static void load_fpu(struct vcpu *v)
 {
 	if (have_xsave) {
-		xsetbv0(v->xcr0);
 		__asm__ volatile(
 			"xrstor64 %0" ::"m"(*(uint8_t(*)[4096])v->xsave_area),
 			"a"((uint32_t)xcr0_all),
 			"d"((uint32_t)(xcr0_all >> 32)));
+		xsetbv0(v->xcr0);
 	} else {
 		__asm__ volatile(
 			"fxrstor64 %0" ::"m"(*(uint8_t(*)[512])v->xsave_area));
 	}
 }
 
+/*
+ * XSAVE and XRSTOR handle only the components enabled in XCR0, and XCR0
+ * holds what the last guest chose: a guest with XCR0 = 1 still uses SSE
+ * (CR4.OSFXSR is enough), and with its XCR0 the XMM registers and MXCSR
+ * would be neither saved nor restored, so the next vCPU would find and
+ * overwrite them. Switch with every component enabled, then give next
+ * its own XCR0.
+ */
 void vcpu_state_switch(struct vcpu *prev, struct vcpu *next)
 {
+	if (have_xsave)
+		xsetbv0(xcr0_all);
 	if (prev) {
 		prev->regs.cr2 = read_cr2();
 		save_fpu(prev);
