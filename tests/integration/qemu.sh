@@ -29,7 +29,7 @@
 # the power-off, dumps the screen to screen.ppm and screen.png, and quits
 # QEMU; screen-text reads the characters back from screen.ppm with the
 # font hv.elf links (build/font/*.psf) into screen.txt. DONE_PATTERN is
-# not supported then.
+# not supported then (the scenario fails, saying so).
 
 OVMF=/usr/share/ovmf/OVMF.fd
 
@@ -108,8 +108,12 @@ run_qemu() { # dir name
 		qemu_wait "$pid" "$wd/serial.log" >> "$wd/qemu.log"
 		return
 	fi
-	if [ -n "$DONE_PATTERN" ]; then
-		echo "DONE_PATTERN is not supported with a screen file" >> "$wd/qemu.log"
+	if [ -n "$DONE_PATTERN" ]; then # fail the scenario, saying why
+		kill -KILL "$pid"
+		wait "$pid" 2>/dev/null
+		echo "run_qemu: DONE_PATTERN is not supported with a screen file" |
+			tee "$wd/serial.log" >> "$wd/qemu.log"
+		return 1
 	fi
 	tests/integration/qmp-screen --socket "$wd/qmp.sock" --pid "$pid" \
 		--timeout "$TIMEOUT" --ppm "$wd/screen.ppm" \
