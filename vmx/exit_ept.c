@@ -51,18 +51,6 @@ static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
 	return 0;
 }
 
-static void regs_to_array(struct vcpu *v, uint64_t *gpr)
-{
-	for (unsigned r = 0; r < 16; r++)
-		gpr[r] = vcpu_gpr(v, (enum gpr)r);
-}
-
-static void regs_from_array(struct vcpu *v, const uint64_t *gpr)
-{
-	for (unsigned r = 0; r < 16; r++)
-		vcpu_set_gpr(v, (enum gpr)r, gpr[r]);
-}
-
 static uint64_t all_ones(unsigned size)
 {
 	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
@@ -71,9 +59,11 @@ static uint64_t all_ones(unsigned size)
 /* Emulate d against "nothing": loads get all ones, stores vanish. */
 static bool emulate_nothing(struct vcpu *v, const struct decoded *d)
 {
-	uint64_t gpr[16];
+	/* The decoder works on the register file in place (struct
+	 * guest_regs is in x86 order); only RSP lives elsewhere. */
+	uint64_t *gpr = v->regs.gpr;
 
-	regs_to_array(v, gpr);
+	gpr[GPR_RSP] = vmcs_readn(VMCS_GUEST_RSP);
 	if (d->dir == DECODE_DIR_READ) {
 		if (!decode_emulate_read(d, all_ones(d->size), gpr))
 			return false;
@@ -87,7 +77,7 @@ static bool emulate_nothing(struct vcpu *v, const struct decoded *d)
 	} else {
 		return false; /* read-modify-write: needs flags, not yet */
 	}
-	regs_from_array(v, gpr);
+	vmcs_writen(VMCS_GUEST_RSP, gpr[GPR_RSP]);
 	return true;
 }
 

@@ -35,6 +35,16 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
 }
 
+/* CPUID.80000008H:EAX[7:0], read once: it does not change. */
+static unsigned maxphyaddr(void)
+{
+	static unsigned bits;
+
+	if (!bits)
+		bits = cpuid(0x80000008, 0).eax & 0xff;
+	return bits;
+}
+
 void vcpu_paging_state(struct guest_paging *pg)
 {
 	pg->cr0 = vmcs_readn(VMCS_GUEST_CR0);
@@ -42,7 +52,7 @@ void vcpu_paging_state(struct guest_paging *pg)
 	pg->cr4 = vmcs_readn(VMCS_GUEST_CR4) & ~CR4_VMXE;
 	pg->efer = vmcs_read64(VMCS_GUEST_EFER);
 	pg->cpl = vcpu_cpl();
-	pg->maxphyaddr = cpuid(0x80000008, 0).eax & 0xff;
+	pg->maxphyaddr = maxphyaddr();
 }
 
 bool vcpu_read_gpa(void *ctx, gpa_t gpa, void *buf, size_t len)
@@ -59,28 +69,11 @@ unsigned vcpu_cpl(void)
 	return (vmcs_read32(VMCS_GUEST_AR(SEG_SS)) >> 5) & 3;
 }
 
-/* Where each register, numbered as x86 encodes it, is kept in struct
- * guest_regs; RSP is in the VMCS instead. A table of offsets, not one
- * built at each call: the EPT-violation path reads and writes all 16. */
-#define GREG(r) __builtin_offsetof(struct guest_regs, r)
-static const uint8_t gpr_offset[16] = {
-	[GPR_RAX] = GREG(rax), [GPR_RCX] = GREG(rcx), [GPR_RDX] = GREG(rdx),
-	[GPR_RBX] = GREG(rbx), [GPR_RBP] = GREG(rbp), [GPR_RSI] = GREG(rsi),
-	[GPR_RDI] = GREG(rdi), [GPR_R8] = GREG(r8),   [GPR_R9] = GREG(r9),
-	[GPR_R10] = GREG(r10), [GPR_R11] = GREG(r11), [GPR_R12] = GREG(r12),
-	[GPR_R13] = GREG(r13), [GPR_R14] = GREG(r14), [GPR_R15] = GREG(r15),
-};
-
-static uint64_t *gpr_slot(struct vcpu *v, enum gpr r)
-{
-	return (uint64_t *)((char *)&v->regs + gpr_offset[r & 15]);
-}
-
 uint64_t vcpu_gpr(struct vcpu *v, enum gpr r)
 {
 	if ((r & 15) == GPR_RSP)
 		return vmcs_readn(VMCS_GUEST_RSP);
-	return *gpr_slot(v, r);
+	return v->regs.gpr[r & 15];
 }
 
 void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value)
@@ -88,7 +81,7 @@ void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value)
 	if ((r & 15) == GPR_RSP)
 		vmcs_writen(VMCS_GUEST_RSP, value);
 	else
-		*gpr_slot(v, r) = value;
+		v->regs.gpr[r & 15] = value;
 }
 
 void vcpu_dump(struct vcpu *v)

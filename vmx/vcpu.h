@@ -15,8 +15,17 @@
  * VMCS) and CR2. vmx/entry.S loads and saves them; its offsets come from
  * vmx/asm_offsets.c, not typed by hand. */
 struct guest_regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	/* In x86 register-number order (ModRM/REX encoding: RAX RCX RDX
+	 * RBX RSP RBP RSI RDI R8..R15), so that gpr[] below indexes them as
+	 * instructions do. The RSP slot is unused: the guest's RSP is in the
+	 * VMCS. */
+	union {
+		struct {
+			uint64_t rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
+			uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+		};
+		uint64_t gpr[16];
+	};
 	/* CR2 while the vCPU is not on a CPU: the hypervisor takes no page
 	 * faults, so the hardware CR2 stays the guest's across exits and is
 	 * switched with the vCPU (vmx/vcpu_state.c), not at every entry. */
