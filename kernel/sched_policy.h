@@ -31,7 +31,8 @@ struct sched_entity *runq_pick(struct runqueue *rq);
 /* A slice of base_ticks for each unit of weight (saturating). */
 uint64_t sched_slice_ticks(unsigned weight, uint64_t base_ticks);
 /* The least loaded CPU among the allowed ones (all when !has_mask), the
- * lowest number on a tie; -1 when the mask names no CPU below ncpus. */
+ * lowest number on a tie; -1 when the mask names no CPU below ncpus.
+ * Only CPUs 0-63 are considered (the mask's width, CPUS_MAX). */
 int sched_place(const unsigned *load, unsigned ncpus, uint64_t mask,
 		bool has_mask);
 

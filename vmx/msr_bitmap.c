@@ -25,8 +25,8 @@ static const uint32_t passed_through[] = {
 	MSR_SFMASK,	  MSR_TSC_AUX,
 };
 
-/* Byte offset of msr's read bit, or -1 when no bitmap covers it (then
- * every access exits). */
+/* Where msr's bit for a read or a write lies: byte in the page, bit in
+ * the byte. -1 when no bitmap covers msr (then every access exits). */
 static int bit_index(uint32_t msr, bool write, unsigned *byte, unsigned *bit)
 {
 	unsigned base;

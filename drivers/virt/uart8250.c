@@ -19,11 +19,29 @@
 #define LSR_THRE	 0x20
 #define LSR_TEMT	 0x40
 #define MSR_CTS_DSR_DCD	 0xb0
+#define MCR_DTR		 0x01
+#define MCR_RTS		 0x02
+#define MCR_OUT1	 0x04
+#define MCR_OUT2	 0x08
 #define MCR_LOOP	 0x10
 
 void uart8250_init(struct uart8250 *u, void (*tx)(void *ctx, char c), void *ctx)
 {
 	*u = (struct uart8250){.tx = tx, .ctx = ctx};
+}
+
+/* Outside loopback a terminal is attached (CTS, DSR, DCD). In loopback
+ * the modem outputs feed the inputs: CTS = RTS, DSR = DTR, RI = OUT1,
+ * DCD = OUT2; probes (Xen's, Linux's off COM1-4) check MSR for this.
+ * The delta bits stay 0: there is no modem-status interrupt. */
+static uint8_t uart_msr(const struct uart8250 *u)
+{
+	uint8_t m = u->mcr;
+
+	if (!(m & MCR_LOOP))
+		return MSR_CTS_DSR_DCD;
+	return (uint8_t)((m & MCR_RTS) << 3 | (m & MCR_DTR) << 5 |
+			 (m & MCR_OUT1) << 4 | (m & MCR_OUT2) << 4);
 }
 
 static uint32_t uart_read(void *opaque, uint16_t offset, unsigned size)
@@ -38,7 +56,7 @@ static uint32_t uart_read(void *opaque, uint16_t offset, unsigned size)
 	case REG_LCR: return u->lcr;
 	case REG_MCR: return u->mcr;
 	case REG_LSR: return LSR_THRE | LSR_TEMT;
-	case REG_MSR: return (u->mcr & MCR_LOOP) ? 0 : MSR_CTS_DSR_DCD;
+	case REG_MSR: return uart_msr(u);
 	default: return u->scr;
 	}
 }
@@ -52,9 +70,11 @@ static void uart_write(void *opaque, uint16_t offset, unsigned size,
 
 	switch (offset) {
 	case REG_DATA:
+		/* In loopback nothing leaves the chip (the byte would go to
+		 * the receiver, which is not modelled yet). */
 		if (dlab)
 			u->dll = v;
-		else if (u->tx)
+		else if (u->tx && !(u->mcr & MCR_LOOP))
 			u->tx(u->ctx, (char)v);
 		break;
 	case REG_IER:

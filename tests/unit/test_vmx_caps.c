@@ -1,6 +1,7 @@
 /*
  * tests/unit/test_vmx_caps.c - vmx/caps.c (can this CPU run us, which
- * VT-x features), on the host, through its struct msr_ops seam: a table
+ * VT-x features, controls settled against their capability MSRs), on
+ * the host, through its struct msr_ops seam: a table
  * of fake MSRs that logs every read and write. Reading an MSR the table
  * does not have fails the test, as it would #GP on a real CPU.
  * SDM Vol. 3C, "Discovering Support for VMX", "Enabling and Entering VMX
@@ -11,6 +12,7 @@
 #include "tests/unit/support.h"
 #include "arch/x86_64/regs.h"
 #include "vmx/caps.h"
+#include "vmx/vmcs_fields.h"
 
 struct fake_msr {
 	uint32_t msr;
@@ -354,6 +356,126 @@ static void test_fixed_bits(void **state)
 		0x2020);
 }
 
+/* Bochs' primary processor-based controls (the low half is Bochs'
+ * VMX_MSR_VMX_TRUE_PROCBASED_CTRLS_LO in cpu/vmx.h): must-be-1 (allowed-0 in the
+ * low half) bits 1, 4-6, 8, 13, 14, 26 (the TRUE MSR lets CR3-load and
+ * -store exiting, 15 and 16, be 0; the original MSR does not);
+ * allowed-1 everything but bits 0, 17 and 18. */
+#define BOCHS_PROC_MUST_BE_1	 0x04006172u
+#define BOCHS_PROC_OLD_MUST_BE_1 0x0401e172u
+#define BOCHS_PROC_NOT_ALLOWED	 (BIT(0) | BIT(17) | BIT(18))
+/* What vmx/vmcs_controls.c asks of the primary controls. */
+#define HV_PROC_REQUIRED                                                       \
+	(PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |       \
+	 PROC_SECONDARY_CONTROLS | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING | \
+	 PROC_RDPMC_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING)
+
+static void test_ctl_adjust_bochs_primary(void **state)
+{
+	uint32_t out = 0, missing = 1;
+
+	assert_int_equal((uint32_t)BOCHS_PROC_CTLS, BOCHS_PROC_MUST_BE_1);
+	assert_int_equal(HV_PROC_REQUIRED, 0xb2180c80u);
+	assert_int_equal(vmx_ctl_adjust(HV_PROC_REQUIRED, 0, BOCHS_PROC_CTLS,
+					&out, &missing),
+			 0);
+	assert_int_equal(missing, 0);
+	/* What we asked for plus the must-be-1 bits, nothing else: CR3
+	 * loads and stores stay with the guest. */
+	assert_int_equal(out, 0xb6186df2u);
+	assert_int_equal(out, HV_PROC_REQUIRED | BOCHS_PROC_MUST_BE_1);
+	assert_false(out & (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING));
+	/* The original MSR forces CR3 exiting on. */
+	assert_int_equal(vmx_ctl_adjust(HV_PROC_REQUIRED, 0,
+					((BOCHS_PROC_CTLS >> 32) << 32) |
+						BOCHS_PROC_OLD_MUST_BE_1,
+					&out, &missing),
+			 0);
+	assert_int_equal(out, 0xb619edf2u);
+}
+
+static void test_ctl_adjust_must_be_1_forced(void **state)
+{
+	uint32_t out = 0, missing = 1;
+
+	/* Asking for nothing still gives the must-be-1 bits. */
+	assert_int_equal(vmx_ctl_adjust(0, 0, BOCHS_PROC_CTLS, &out, &missing),
+			 0);
+	assert_int_equal(out, BOCHS_PROC_MUST_BE_1);
+	/* Synthetic: must-be-1 bits 3 and 30, allowed-1 bits 0-7 and 30. */
+	assert_int_equal(vmx_ctl_adjust(BIT(0), 0, 0x400000ff40000008ULL, &out,
+					&missing),
+			 0);
+	assert_int_equal(out, BIT(30) | BIT(3) | BIT(0));
+}
+
+static void test_ctl_adjust_optional_only_when_allowed(void **state)
+{
+	uint32_t out = 0, missing = 1;
+
+	/* Bit 0 and 17 are not allowed-1 on Bochs: left out, no error. */
+	assert_int_equal(
+		vmx_ctl_adjust(PROC_HLT_EXITING,
+			       BOCHS_PROC_NOT_ALLOWED | PROC_INVLPG_EXITING,
+			       BOCHS_PROC_CTLS, &out, &missing),
+		0);
+	assert_int_equal(missing, 0);
+	assert_int_equal(out, BOCHS_PROC_MUST_BE_1 | PROC_HLT_EXITING |
+				      PROC_INVLPG_EXITING);
+	/* The secondary controls as vmx/vmcs_controls.c asks for them:
+	 * RDTSCP, INVPCID and XSAVES are all there on Bochs... */
+	assert_int_equal(vmx_ctl_adjust(PROC2_ENABLE_EPT | PROC2_ENABLE_VPID |
+						PROC2_UNRESTRICTED_GUEST,
+					PROC2_ENABLE_RDTSCP |
+						PROC2_ENABLE_INVPCID |
+						PROC2_ENABLE_XSAVES,
+					BOCHS_PROC2_CTLS, &out, &missing),
+			 0);
+	assert_int_equal(out, 0x1010aa);
+	/* ...and a CPU without XSAVES just does not get it. */
+	assert_int_equal(
+		vmx_ctl_adjust(PROC2_ENABLE_EPT, PROC2_ENABLE_XSAVES,
+			       BOCHS_PROC2_CTLS &
+				       ~((uint64_t)PROC2_ENABLE_XSAVES << 32),
+			       &out, &missing),
+		0);
+	assert_int_equal(out, PROC2_ENABLE_EPT);
+	/* Everything optional on a CPU that allows everything. */
+	assert_int_equal(vmx_ctl_adjust(0, 0xffffffffu, 0xffffffff00000000ULL,
+					&out, &missing),
+			 0);
+	assert_int_equal(out, 0xffffffffu);
+}
+
+static void test_ctl_adjust_required_missing(void **state)
+{
+	uint32_t out = 0, missing = 0;
+
+	/* Exactly the required bits that are not allowed-1, whatever else
+	 * was asked for. */
+	assert_int_equal(vmx_ctl_adjust(PROC_HLT_EXITING | BIT(0) | BIT(18),
+					BIT(17), BOCHS_PROC_CTLS, &out,
+					&missing),
+			 -1);
+	assert_int_equal(missing, BIT(0) | BIT(18));
+	/* A must-be-1 bit asked for is not missing. */
+	assert_int_equal(vmx_ctl_adjust(BIT(1) | BIT(17), 0, BOCHS_PROC_CTLS,
+					&out, &missing),
+			 -1);
+	assert_int_equal(missing, BIT(17));
+	/* A CPU that allows nothing: everything required is missing. */
+	assert_int_equal(vmx_ctl_adjust(0x80000001u, 0, 0, &out, &missing), -1);
+	assert_int_equal(missing, 0x80000001u);
+	/* EPT on a CPU without it (Bochs' secondary controls less EPT). */
+	assert_int_equal(
+		vmx_ctl_adjust(PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST, 0,
+			       BOCHS_PROC2_CTLS &
+				       ~((uint64_t)PROC2_ENABLE_EPT << 32),
+			       &out, &missing),
+		-1);
+	assert_int_equal(missing, PROC2_ENABLE_EPT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +495,10 @@ int main(void)
 		cmocka_unit_test(test_caps_ept_2m_pages_only),
 		cmocka_unit_test(test_caps_ept_without_4_level_wb),
 		cmocka_unit_test(test_fixed_bits),
+		cmocka_unit_test(test_ctl_adjust_bochs_primary),
+		cmocka_unit_test(test_ctl_adjust_must_be_1_forced),
+		cmocka_unit_test(test_ctl_adjust_optional_only_when_allowed),
+		cmocka_unit_test(test_ctl_adjust_required_missing),
 	};
 	return cmocka_run_group_tests_name("vmx_caps", tests, NULL, NULL);
 }
