@@ -8,6 +8,7 @@
  * Description Table (FADT)".
  */
 #define LOG_PREFIX "acpi: "
+#include "lib/bytes.h"
 #include "kernel/acpi.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -58,17 +59,6 @@
 #define FADT_FLAG_RESET_REG_SUP BIT(10)
 #define GAS_SPACE_IO		1
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static bool checksum_ok(const uint8_t *p, size_t len)
 {
 	uint8_t sum = 0;
@@ -105,7 +95,7 @@ static const uint8_t *map_table(acpi_map_fn map, hpa_t pa, const char *want)
 			(unsigned long)pa, (const char *)hdr, want);
 		return NULL;
 	}
-	len = rd32(hdr + HDR_LENGTH);
+	len = get_le32(hdr + HDR_LENGTH);
 	if (len < HDR_SIZE || len > ACPI_TABLE_MAX) {
 		pr_warn("%.4s table at 0x%lx has bad length %u",
 			(const char *)hdr, (unsigned long)pa, len);
@@ -143,8 +133,8 @@ static void madt_add_ioapic(struct acpi_info *info, const uint8_t *e)
 		return;
 	io = &info->ioapics[info->ioapic_count++];
 	io->id = e[2];
-	io->address = rd32(e + 4);
-	io->gsi_base = rd32(e + 8);
+	io->address = get_le32(e + 4);
+	io->gsi_base = get_le32(e + 8);
 }
 
 /* One MADT structure; false when its length is impossible. */
@@ -154,12 +144,12 @@ static bool madt_entry(struct acpi_info *info, const uint8_t *e, uint8_t len)
 	case MADT_LOCAL_APIC:
 		if (len < 8)
 			return false;
-		madt_add_cpu(info, e[3], rd32(e + 4));
+		madt_add_cpu(info, e[3], get_le32(e + 4));
 		break;
 	case MADT_LOCAL_X2APIC:
 		if (len < 16)
 			return false;
-		madt_add_cpu(info, rd32(e + 4), rd32(e + 8));
+		madt_add_cpu(info, get_le32(e + 4), get_le32(e + 8));
 		break;
 	case MADT_IO_APIC:
 		if (len < 12)
@@ -169,7 +159,7 @@ static bool madt_entry(struct acpi_info *info, const uint8_t *e, uint8_t len)
 	case MADT_LAPIC_OVERRIDE:
 		if (len < 12)
 			return false;
-		info->lapic_address = (uint32_t)rd64(e + 4);
+		info->lapic_address = (uint32_t)get_le64(e + 4);
 		break;
 	default: break;
 	}
@@ -179,12 +169,12 @@ static bool madt_entry(struct acpi_info *info, const uint8_t *e, uint8_t len)
 static int parse_madt(const uint8_t *t, struct acpi_info *info, char *err,
 		      size_t err_size)
 {
-	uint32_t len = rd32(t + HDR_LENGTH);
+	uint32_t len = get_le32(t + HDR_LENGTH);
 
 	if (len < MADT_ENTRIES)
 		return acpi_fail(err, err_size, "MADT too short (%u bytes)",
 				 len);
-	info->lapic_address = rd32(t + MADT_LAPIC_ADDRESS);
+	info->lapic_address = get_le32(t + MADT_LAPIC_ADDRESS);
 	for (uint32_t off = MADT_ENTRIES; off + 2 <= len;) {
 		uint8_t elen = t[off + 1];
 
@@ -206,9 +196,9 @@ static uint32_t fadt_port(const uint8_t *t, uint32_t len, uint32_t legacy,
 			  uint32_t extended)
 {
 	if (extended + 12 <= len && t[extended] == GAS_SPACE_IO &&
-	    rd64(t + extended + 4))
-		return (uint32_t)rd64(t + extended + 4);
-	return legacy + 4 <= len ? rd32(t + legacy) : 0;
+	    get_le64(t + extended + 4))
+		return (uint32_t)get_le64(t + extended + 4);
+	return legacy + 4 <= len ? get_le32(t + legacy) : 0;
 }
 
 static void parse_dsdt(acpi_map_fn map, hpa_t pa, struct acpi_info *info)
@@ -218,16 +208,16 @@ static void parse_dsdt(acpi_map_fn map, hpa_t pa, struct acpi_info *info)
 	if (!dsdt)
 		return;
 	info->s5 = acpi_find_s5(dsdt + HDR_SIZE,
-				rd32(dsdt + HDR_LENGTH) - HDR_SIZE,
+				get_le32(dsdt + HDR_LENGTH) - HDR_SIZE,
 				&info->slp_typa, &info->slp_typb) == 0;
 }
 
 static void parse_fadt(const uint8_t *t, acpi_map_fn map,
 		       struct acpi_info *info)
 {
-	uint32_t len = rd32(t + HDR_LENGTH);
-	uint32_t flags = len >= FADT_FLAGS + 4 ? rd32(t + FADT_FLAGS) : 0;
-	hpa_t dsdt = len >= FADT_DSDT + 4 ? rd32(t + FADT_DSDT) : 0;
+	uint32_t len = get_le32(t + HDR_LENGTH);
+	uint32_t flags = len >= FADT_FLAGS + 4 ? get_le32(t + FADT_FLAGS) : 0;
+	hpa_t dsdt = len >= FADT_DSDT + 4 ? get_le32(t + FADT_DSDT) : 0;
 
 	info->fadt = true;
 	info->pm1a_cnt = fadt_port(t, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT);
@@ -238,13 +228,13 @@ static void parse_fadt(const uint8_t *t, acpi_map_fn map,
 		info->reset_supported = true;
 		info->reset_reg.space = t[FADT_RESET_REG];
 		info->reset_reg.bit_width = t[FADT_RESET_REG + 1];
-		info->reset_reg.address = rd64(t + FADT_RESET_REG + 4);
+		info->reset_reg.address = get_le64(t + FADT_RESET_REG + 4);
 		info->reset_value = t[FADT_RESET_VALUE];
 	}
-	if (len >= FADT_X_DSDT + 8 && rd64(t + FADT_X_DSDT))
-		dsdt = rd64(t + FADT_X_DSDT);
+	if (len >= FADT_X_DSDT + 8 && get_le64(t + FADT_X_DSDT))
+		dsdt = get_le64(t + FADT_X_DSDT);
 	if (len >= FADT_ACPI_ENABLE + 1) {
-		info->smi_cmd = rd32(t + FADT_SMI_CMD);
+		info->smi_cmd = get_le32(t + FADT_SMI_CMD);
 		info->acpi_enable = t[FADT_ACPI_ENABLE];
 	}
 	if (dsdt)
@@ -259,7 +249,7 @@ static int check_rsdp(const uint8_t *rsdp, size_t len, char *err,
 	if (!checksum_ok(rsdp, RSDP_V1_SIZE))
 		return acpi_fail(err, err_size, "RSDP checksum is wrong");
 	if (rsdp[RSDP_REVISION] >= 2 && len >= RSDP_V2_SIZE &&
-	    rd32(rsdp + RSDP_LENGTH) >= RSDP_V2_SIZE &&
+	    get_le32(rsdp + RSDP_LENGTH) >= RSDP_V2_SIZE &&
 	    !checksum_ok(rsdp, RSDP_V2_SIZE))
 		return acpi_fail(err, err_size,
 				 "RSDP extended checksum is wrong");
@@ -271,12 +261,12 @@ static int walk_root(const uint8_t *root, bool xsdt, acpi_map_fn map,
 		     struct acpi_info *info, char *err, size_t err_size)
 {
 	uint32_t entry = xsdt ? 8 : 4;
-	uint32_t count = (rd32(root + HDR_LENGTH) - HDR_SIZE) / entry;
+	uint32_t count = (get_le32(root + HDR_LENGTH) - HDR_SIZE) / entry;
 	int madt = acpi_fail(err, err_size, "no MADT (APIC) table");
 
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *p = root + HDR_SIZE + i * entry;
-		hpa_t pa = xsdt ? rd64(p) : rd32(p);
+		hpa_t pa = xsdt ? get_le64(p) : get_le32(p);
 		const uint8_t *t = map_table(map, pa, NULL);
 
 		if (!t)
@@ -300,8 +290,9 @@ int acpi_parse(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map,
 		return -1;
 	memcpy(info->oem_id, rsdp + RSDP_OEM_ID, 6);
 	info->xsdt = rsdp[RSDP_REVISION] >= 2 && rsdp_len >= RSDP_V2_SIZE &&
-		     rd64(rsdp + RSDP_XSDT) != 0;
-	root_pa = info->xsdt ? rd64(rsdp + RSDP_XSDT) : rd32(rsdp + RSDP_RSDT);
+		     get_le64(rsdp + RSDP_XSDT) != 0;
+	root_pa = info->xsdt ? get_le64(rsdp + RSDP_XSDT)
+			     : get_le32(rsdp + RSDP_RSDT);
 	root = map_table(map, root_pa, info->xsdt ? "XSDT" : "RSDT");
 	if (!root)
 		return acpi_fail(err, err_size, "the %s at 0x%lx is unusable",

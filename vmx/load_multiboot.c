@@ -9,6 +9,7 @@
  * image format", "Machine state", "Boot information format"; System V
  * ABI, "ELF Header", "Program Header".
  */
+#include "lib/bytes.h"
 #include <stdarg.h>
 #include "vmx/load_multiboot.h"
 #include "vmx/multiboot.h"
@@ -46,14 +47,6 @@ __attribute__((format(printf, 2, 3))) static int mb_fail(struct mb_ctx *c,
 	return -1;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* True when [off, off+len) lies inside a buffer of SIZE bytes. */
 static bool in_range(uint64_t off, uint64_t len, uint64_t size)
 {
@@ -68,7 +61,7 @@ static bool checksum_ok(const uint8_t *p, unsigned words)
 	uint32_t sum = 0;
 
 	for (unsigned i = 0; i < words; i++)
-		sum += rd32(p + 4 * i);
+		sum += get_le32(p + 4 * i);
 	return sum == 0;
 }
 
@@ -83,7 +76,7 @@ static long scan(const struct mb_ctx *c, uint32_t magic, unsigned words,
 
 	*bad = -1;
 	for (size_t off = from; off + 4 * words <= end; off += align) {
-		if (rd32(c->image + off) != magic)
+		if (get_le32(c->image + off) != magic)
 			continue;
 		if (checksum_ok(c->image + off, words))
 			return (long)off;
@@ -208,7 +201,7 @@ static int info_request(struct mb_ctx *c, const uint8_t *tag, uint32_t size,
 			bool optional)
 {
 	for (uint32_t at = 8; at + 4 <= size; at += 4) {
-		uint32_t type = rd32(tag + at);
+		uint32_t type = get_le32(tag + at);
 
 		if (!info_tag_provided(type) && !optional)
 			return mb_fail(c,
@@ -232,11 +225,11 @@ static int v2_tag(struct mb_ctx *c, const uint8_t *tag, uint16_t type,
 				       "bytes (expected 12)",
 				       size);
 		c->has_tag_entry = true;
-		c->tag_entry = rd32(tag + 8);
+		c->tag_entry = get_le32(tag + 8);
 		return 0;
 	case MB2_HTAG_MODULE_ALIGN: c->align_modules = true; return 0;
 	case MB2_HTAG_CONSOLE_FLAGS:
-		if (size >= 12 && (rd32(tag + 8) & MB2_CONSOLE_REQUIRED) &&
+		if (size >= 12 && (get_le32(tag + 8) & MB2_CONSOLE_REQUIRED) &&
 		    !optional)
 			return mb_fail(c,
 				       "the kernel requires an EGA text "
@@ -265,14 +258,14 @@ static int v2_tag(struct mb_ctx *c, const uint8_t *tag, uint16_t type,
 static int parse_v2_tags(struct mb_ctx *c)
 {
 	const uint8_t *hdr = c->image + c->hdr_off;
-	uint32_t len = rd32(hdr + 8);
+	uint32_t len = get_le32(hdr + 8);
 	uint32_t at = sizeof(struct mb2_header);
 
-	if (rd32(hdr + 4) != MB2_ARCH_I386)
+	if (get_le32(hdr + 4) != MB2_ARCH_I386)
 		return mb_fail(c,
 			       "Multiboot2 header for architecture %u; only "
 			       "0 (i386 protected mode) is supported",
-			       rd32(hdr + 4));
+			       get_le32(hdr + 4));
 	if (!in_range(c->hdr_off, len, MIN(c->size, (size_t)MB2_SEARCH)))
 		return mb_fail(c,
 			       "Multiboot2 header of %u bytes at offset "
@@ -280,9 +273,9 @@ static int parse_v2_tags(struct mb_ctx *c)
 			       "of the image",
 			       len, (unsigned long)c->hdr_off);
 	while (at + sizeof(struct mb2_header_tag) <= len) {
-		uint16_t type = (uint16_t)rd32(hdr + at);
-		uint16_t flags = (uint16_t)(rd32(hdr + at) >> 16);
-		uint32_t size = rd32(hdr + at + 4);
+		uint16_t type = (uint16_t)get_le32(hdr + at);
+		uint16_t flags = (uint16_t)(get_le32(hdr + at) >> 16);
+		uint32_t size = get_le32(hdr + at + 4);
 
 		if (type == MB2_HTAG_END)
 			return 0;
@@ -422,22 +415,6 @@ struct elf_seg {
 	uint64_t offset, vaddr, paddr, filesz, memsz;
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* e_ident, e_type and e_machine, then the class's own field offsets. */
 static int elf_header(struct mb_ctx *c, struct elf_info *e, bool *is64)
 {
@@ -448,17 +425,17 @@ static int elf_header(struct mb_ctx *c, struct elf_info *e, bool *is64)
 				  "Multiboot header");
 	*is64 = p[4] == ELFCLASS64;
 	if ((p[4] != ELFCLASS32 && !*is64) || p[5] != ELFDATA2LSB ||
-	    rd16(p + 16) != ET_EXEC ||
-	    rd16(p + 18) != (*is64 ? EM_X86_64 : EM_386))
+	    get_le16(p + 16) != ET_EXEC ||
+	    get_le16(p + 18) != (*is64 ? EM_X86_64 : EM_386))
 		return mb_fail(c, "not a little-endian ELF32 i386 or ELF64 "
 				  "x86-64 executable");
 	if (*is64 && c->size < 64)
 		return mb_fail(c, "ELF64 header truncated (%lu bytes)",
 			       (unsigned long)c->size);
-	e->entry = *is64 ? rd64(p + 24) : rd32(p + 24);
-	e->phoff = *is64 ? rd64(p + 32) : rd32(p + 28);
-	e->phentsize = rd16(p + (*is64 ? 54 : 42));
-	e->phnum = rd16(p + (*is64 ? 56 : 44));
+	e->entry = *is64 ? get_le64(p + 24) : get_le32(p + 24);
+	e->phoff = *is64 ? get_le64(p + 32) : get_le32(p + 28);
+	e->phentsize = get_le16(p + (*is64 ? 54 : 42));
+	e->phnum = get_le16(p + (*is64 ? 56 : 44));
 	if (e->phentsize != (*is64 ? 56 : 32) || e->phnum == 0)
 		return mb_fail(c, "ELF program headers of %u bytes, %u of them",
 			       e->phentsize, e->phnum);
@@ -472,13 +449,15 @@ static int elf_header(struct mb_ctx *c, struct elf_info *e, bool *is64)
 
 static void elf_seg_read(const uint8_t *p, bool is64, struct elf_seg *s)
 {
-	s->type = rd32(p);
+	s->type = get_le32(p);
 	if (is64) {
-		*s = (struct elf_seg){s->type,	    rd64(p + 8),  rd64(p + 16),
-				      rd64(p + 24), rd64(p + 32), rd64(p + 40)};
+		*s = (struct elf_seg){s->type,		get_le64(p + 8),
+				      get_le64(p + 16), get_le64(p + 24),
+				      get_le64(p + 32), get_le64(p + 40)};
 	} else {
-		*s = (struct elf_seg){s->type,	    rd32(p + 4),  rd32(p + 8),
-				      rd32(p + 12), rd32(p + 16), rd32(p + 20)};
+		*s = (struct elf_seg){s->type,		get_le32(p + 4),
+				      get_le32(p + 8),	get_le32(p + 12),
+				      get_le32(p + 16), get_le32(p + 20)};
 	}
 }
 

@@ -44,32 +44,34 @@ void vmcs_access_failed(const char *insn, uint32_t field, const char *file,
 			 : vmx_error_string((uint32_t)err));
 }
 
+/* VMCLEAR and VMPTRLD take a VMCS's physical address in memory. */
+#define VMX_PTR_INSN(insn, pa, cf, zf)              \
+	__asm__ volatile(insn " %[p]"               \
+			 : "=@ccc"(cf), "=@ccz"(zf) \
+			 : [p] "m"(pa)              \
+			 : "memory")
+
+static bool vmx_ptr_result(const char *insn, hpa_t vmcs, bool cf, bool zf)
+{
+	if (cf || zf)
+		pr_err("%s 0x%lx failed: %s", insn, (unsigned long)vmcs,
+		       cf ? "VMfailInvalid"
+			  : vmx_error_string(vmcs_insn_error()));
+	return !(cf || zf);
+}
+
 bool vmcs_clear(hpa_t vmcs)
 {
 	bool cf, zf;
 
-	__asm__ volatile("vmclear %[p]"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : [p] "m"(vmcs)
-			 : "memory");
-	if (cf || zf)
-		pr_err("VMCLEAR 0x%lx failed: %s", (unsigned long)vmcs,
-		       cf ? "VMfailInvalid"
-			  : vmx_error_string(vmcs_insn_error()));
-	return !(cf || zf);
+	VMX_PTR_INSN("vmclear", vmcs, cf, zf);
+	return vmx_ptr_result("VMCLEAR", vmcs, cf, zf);
 }
 
 bool vmcs_load(hpa_t vmcs)
 {
 	bool cf, zf;
 
-	__asm__ volatile("vmptrld %[p]"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : [p] "m"(vmcs)
-			 : "memory");
-	if (cf || zf)
-		pr_err("VMPTRLD 0x%lx failed: %s", (unsigned long)vmcs,
-		       cf ? "VMfailInvalid"
-			  : vmx_error_string(vmcs_insn_error()));
-	return !(cf || zf);
+	VMX_PTR_INSN("vmptrld", vmcs, cf, zf);
+	return vmx_ptr_result("VMPTRLD", vmcs, cf, zf);
 }

@@ -4,6 +4,7 @@
  * on the host with hand-built and damaged tag lists.
  * Multiboot2 Specification, "Boot information format".
  */
+#include "lib/bytes.h"
 #include "boot/multiboot2/mb2.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -41,22 +42,6 @@ mb2_fail(char *err, size_t err_size, const char *fmt, ...)
 	return -1;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 static void copy_string(char *dst, size_t size, const uint8_t *src,
 			size_t avail)
 {
@@ -80,8 +65,8 @@ static int parse_module(const uint8_t *t, uint32_t size, struct boot_info *bi,
 	if (bi->module_count == BOOT_MODULES_MAX)
 		return mb2_fail(err, err_size, "more than %d boot modules",
 				BOOT_MODULES_MAX);
-	start = rd32(t + 8);
-	end = rd32(t + 12);
+	start = get_le32(t + 8);
+	end = get_le32(t + 12);
 	if (end < start)
 		return mb2_fail(err, err_size,
 				"module ends (0x%x) before it starts (0x%x)",
@@ -101,7 +86,7 @@ static int parse_mmap(const uint8_t *t, uint32_t size, struct boot_info *bi,
 	if (size < 16)
 		return mb2_fail(err, err_size,
 				"memory map tag too short (%u bytes)", size);
-	entry_size = rd32(t + 8);
+	entry_size = get_le32(t + 8);
 	if (entry_size < sizeof(struct mb2_mmap_entry) || entry_size % 8)
 		return mb2_fail(err, err_size,
 				"memory map entry size %u is invalid",
@@ -114,9 +99,9 @@ static int parse_mmap(const uint8_t *t, uint32_t size, struct boot_info *bi,
 					"more than %d memory map entries",
 					BOOT_MMAP_MAX);
 		r = &bi->mmap[bi->mmap_count++];
-		r->base = rd64(t + off);
-		r->length = rd64(t + off + 8);
-		r->type = rd32(t + off + 16);
+		r->base = get_le64(t + off);
+		r->length = get_le64(t + off + 8);
+		r->type = get_le32(t + off + 16);
 		if (r->type < BOOT_MEM_USABLE || r->type > BOOT_MEM_BAD)
 			r->type =
 				BOOT_MEM_RESERVED; /* spec: other = reserved */
@@ -140,10 +125,10 @@ static int parse_framebuffer(const uint8_t *t, uint32_t size,
 		return mb2_fail(err, err_size,
 				"RGB framebuffer tag too short (%u bytes)",
 				size);
-	fb->base = rd64(t + FB_ADDR);
-	fb->pitch = rd32(t + FB_PITCH);
-	fb->width = rd32(t + FB_WIDTH);
-	fb->height = rd32(t + FB_HEIGHT);
+	fb->base = get_le64(t + FB_ADDR);
+	fb->pitch = get_le32(t + FB_PITCH);
+	fb->width = get_le32(t + FB_WIDTH);
+	fb->height = get_le32(t + FB_HEIGHT);
 	fb->bpp = t[FB_BPP];
 	fb->type = type == MB2_FB_TYPE_RGB ? BOOT_FB_RGB : BOOT_FB_EGA_TEXT;
 	if (type == MB2_FB_TYPE_RGB) {
@@ -202,7 +187,7 @@ int mb2_parse(const void *info, size_t max_size, struct boot_info *bi,
 	bi->firmware = BOOT_FW_MULTIBOOT2;
 	if (max_size < 16)
 		return mb2_fail(err, err_size, "boot information too small");
-	total = rd32(base);
+	total = get_le32(base);
 	if (total < 16 || total > max_size)
 		return mb2_fail(err, err_size,
 				"boot information size %u is invalid", total);
@@ -212,8 +197,8 @@ int mb2_parse(const void *info, size_t max_size, struct boot_info *bi,
 		if (off + 8 > total)
 			return mb2_fail(err, err_size,
 					"tag list has no end tag");
-		type = rd32(base + off);
-		size = rd32(base + off + 4);
+		type = get_le32(base + off);
+		size = get_le32(base + off + 4);
 		if (size < 8 || size > total - off)
 			return mb2_fail(err, err_size,
 					"tag %u at offset %u has bad size %u",
