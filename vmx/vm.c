@@ -226,18 +226,25 @@ void *vm_gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len)
 	return (uint8_t *)phys_to_virt(vm->ram) + gpa;
 }
 
-void vm_console_flush(struct vm *vm)
+/* Emit the line being assembled, even an empty one (a guest's blank
+ * line is output too). */
+static void vm_console_emit(struct vm *vm)
 {
 	struct vm_console *c = &vm->console;
 	char line[VM_CONSOLE_LINE + 40];
 	int n;
 
-	if (!c->len)
-		return;
 	n = fmt_snprintf(line, sizeof(line), "%s: %.*s\n", vm->name,
 			 (int)c->len, c->line);
 	console_append(line, (size_t)MIN(n, (int)sizeof(line) - 1));
 	c->len = 0;
+}
+
+/* Emit a partial line (when the VM stops, or the line is full). */
+void vm_console_flush(struct vm *vm)
+{
+	if (vm->console.len)
+		vm_console_emit(vm);
 }
 
 /* Whole lines, prefixed with the VM's name: output of several VMs never
@@ -247,7 +254,7 @@ void vm_console_putc(struct vm *vm, char c)
 	struct vm_console *con = &vm->console;
 
 	if (c == '\n') {
-		vm_console_flush(vm);
+		vm_console_emit(vm);
 		return;
 	}
 	if ((unsigned char)c < 0x20 && c != '\t')
