@@ -35,6 +35,21 @@ static enum decode_mode guest_mode(void)
 }
 
 /* Fetch up to 15 bytes at CS:RIP; fewer near the end of RAM. */
+/* With paging off, linear addresses are guest-physical: copy straight
+ * from the VM's RAM (up to its end). */
+static size_t fetch_unpaged(struct vcpu *v, uint64_t linear, uint8_t *buf)
+{
+	uint64_t end = v->vm->ram_size;
+	size_t n;
+
+	linear &= 0xffffffffULL; /* paging off: 32-bit linear addresses */
+	if (linear >= end)
+		return 0;
+	n = (size_t)MIN((uint64_t)INSN_MAX, end - linear);
+	memcpy(buf, vm_gpa_to_hva(v->vm, linear, n), n);
+	return n;
+}
+
 static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
 {
 	struct guest_paging pg;
@@ -43,6 +58,8 @@ static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
 	uint32_t pf;
 	gva_t fault;
 
+	if (!(vmcs_readn(VMCS_GUEST_CR0) & CR0_PG))
+		return fetch_unpaged(v, rip, buf);
 	vcpu_paging_state(&pg);
 	for (size_t n = INSN_MAX; n > 0; n--)
 		if (guest_read_linear(&pg, rip, buf, n, GW_FETCH, vcpu_read_gpa,
@@ -81,6 +98,31 @@ static bool emulate_nothing(struct vcpu *v, const struct decoded *d)
 	return true;
 }
 
+/* Decode, or reuse the last decoding when the same bytes come back in
+ * the same mode (a driver polling a device register runs the same
+ * instruction again and again). The decoding depends on nothing else:
+ * the effective address is computed later from the live registers. */
+static enum decode_status decode_cached(struct vcpu *v, const uint8_t *bytes,
+					size_t n, struct decoded *d)
+{
+	struct decode_cache *c = &v->decode_cache;
+	enum decode_mode mode = guest_mode();
+	enum decode_status st;
+
+	if (c->valid && c->d.mode == mode && c->d.len <= n &&
+	    memcmp(c->bytes, bytes, c->d.len) == 0) {
+		*d = c->d;
+		return DECODE_OK;
+	}
+	st = decode_insn(bytes, n, mode, d);
+	c->valid = st == DECODE_OK;
+	if (c->valid) {
+		c->d = *d;
+		memcpy(c->bytes, bytes, d->len);
+	}
+	return st;
+}
+
 enum exit_action exit_ept_violation(struct vcpu *v)
 {
 	gpa_t gpa = vmcs_read64(VMCS_GUEST_PHYS_ADDR);
@@ -97,7 +139,7 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 			(unsigned long)vmcs_readn(VMCS_GUEST_RIP));
 		return EXIT_STOP_VM;
 	}
-	st = decode_insn(bytes, n, guest_mode(), &d);
+	st = decode_cached(v, bytes, n, &d);
 	if (st != DECODE_OK || !emulate_nothing(v, &d)) {
 		vm_stop(v->vm,
 			"access to guest-physical 0x%lx (nothing there) by an "

@@ -9,6 +9,7 @@
 
 #include "kernel/percpu.h"
 #include "kernel/sched_policy.h"
+#include "vmx/decode.h"
 #include "vmx/vmcs_fields.h"
 
 /* What VMX does not save: the general registers (RSP and RIP are in the
@@ -88,6 +89,13 @@ struct vcpu {
 	uint64_t guest_ticks; /* TSC ticks in VMX non-root operation */
 	uint64_t host_ticks;  /* TSC ticks handling its exits */
 	bool timer_saved;     /* the CPU saves the preemption timer on exit */
+	/* The last instruction decoded for an access to nothing or MMIO
+	 * (vmx/exit_ept.c), reused when the same bytes come back. */
+	struct decode_cache {
+		bool valid;
+		uint8_t bytes[15];
+		struct decoded d;
+	} decode_cache;
 };
 
 /* Read a general register by its x86 number (RSP comes from the VMCS). */
