@@ -20,19 +20,22 @@
 #define XCR0_AVX512 (BIT(5) | BIT(6) | BIT(7))
 
 /* HLT with interrupts off can never wake: on a PC that CPU is dead for
- * good, so the VM is stopped and says so. With interrupts on, the vCPU
- * waits until an interrupt is due (none can be yet: no virtual interrupt
- * controller exists before the Linux-guest work). */
+ * good, so the VM is stopped and says so. With interrupts on, a vCPU
+ * waits for an interrupt; but no device of these VMs can raise one yet
+ * (the virtual interrupt controllers come with the Linux guests), so it
+ * would wait forever: it is stopped with that reason instead. */
 enum exit_action exit_hlt(struct vcpu *v)
 {
-	if (!(vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+	if (!(vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
 		vm_stop(v->vm, "vCPU %u halted with interrupts off (dead)",
 			v->id);
-		return EXIT_STOP_VM;
-	}
-	vcpu_skip_insn(v);
-	v->state = VCPU_HALTED;
-	return EXIT_RESCHEDULE;
+	else
+		vm_stop(v->vm,
+			"vCPU %u halted waiting for an interrupt, but no "
+			"device "
+			"of this VM can interrupt it",
+			v->id);
+	return EXIT_STOP_VM;
 }
 
 /* INVD would drop dirty cache lines, possibly the host's: do a WBINVD,

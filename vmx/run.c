@@ -74,7 +74,6 @@ int run_add_vm(struct vm *vm, char *err, size_t n)
 	}
 	vms[vm_count++] = vm;
 	__atomic_add_fetch(&vms_running, 1, __ATOMIC_SEQ_CST);
-	vm->start_tsc = rdtsc();
 	return 0;
 }
 

@@ -58,7 +58,6 @@ enum gpr {
 
 enum vcpu_state {
 	VCPU_RUNNABLE,
-	VCPU_HALTED,  /* HLT with interrupts on: waits for an interrupt */
 	VCPU_STOPPED, /* its VM stopped */
 };
 

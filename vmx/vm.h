@@ -46,9 +46,7 @@ struct vm {
 	struct vm_console console;
 	struct port_bus ports;
 	struct uart8250 com1;
-	uint64_t unhandled_port_writes;
 	uint64_t unhandled_mmio_writes;
-	uint64_t start_tsc;	 /* for time_limit */
 	uint64_t overhead_bytes; /* hypervisor memory besides RAM and EPT */
 };
 
