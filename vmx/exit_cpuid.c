@@ -8,6 +8,8 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "lib/string.h"
+#include "kernel/tsc.h"
+#include "vmx/cpuid_tsc.h"
 #include "vmx/exit.h"
 #include "vmx/hypercall_abi.h"
 #include "vmx/vmcs.h"
@@ -60,15 +62,24 @@ static void cpuid_hypervisor(uint32_t leaf, struct cpuid_regs *r)
 }
 
 /* Leaves below 32 whose host answer is changed before the guest sees it. */
-#define CPUID_FIXED_LEAVES (BIT(1) | BIT(6) | BIT(0xa))
+#define CPUID_LEAF_TSC	0x15
+#define CPUID_LEAF_FREQ 0x16
+#define CPUID_FIXED_LEAVES                                  \
+	(BIT(1) | BIT(6) | BIT(0xa) | BIT(CPUID_LEAF_TSC) | \
+	 BIT(CPUID_LEAF_FREQ))
 
 static __attribute__((noinline)) void cpuid_fix(struct vcpu *v, uint32_t leaf,
 						struct cpuid_regs *r)
 {
-	if (leaf == 1)
-		cpuid_leaf1(v, r);
-	else /* 6: no power management; 0xa: no PMU */
+	switch (leaf) {
+	case 1: cpuid_leaf1(v, r); break;
+	/* The guest's clocks are the TSC frequency measured at boot, which
+	 * may differ from what the CPU claims (in Bochs by 35x). */
+	case CPUID_LEAF_TSC: *r = cpuid_leaf_tsc(tsc_khz); break;
+	case CPUID_LEAF_FREQ: *r = cpuid_leaf_freq(tsc_khz); break;
+	default: /* 6: no power management; 0xa: no PMU */
 		*r = (struct cpuid_regs){0};
+	}
 }
 
 /* A leaf the hypervisor answers or changes. */
