@@ -1,21 +1,22 @@
 /*
  * tests/fuzz/fuzz_apic.c - libFuzzer target for the VM's interrupt
- * controllers (drivers/virt/vlapic*.c, ioapic.c): two vCPUs' local APICs
- * and an IOAPIC wired as a VM wires them, driven by a guest that does
- * anything: register reads and writes of any size and offset, x2APIC and
- * APIC-base MSRs, IPIs, IOAPIC programming, device lines, time passing,
- * interrupts taken and EOIed. After every step the model's invariants
- * must hold: no vector below 16 in IRR/ISR/TMR, the pending vector is
- * deliverable and above PPR, reserved bits stay zero, the timer's count
- * and deadline are coherent, Remote IRR only on level entries.
+ * controllers (drivers/virt/vlapic*.c, ioapic.c, pic8259.c, vintc.c):
+ * two vCPUs' local APICs, an IOAPIC and the 8259 pair wired by vintc as
+ * a VM wires them, driven by a guest that does anything: register reads
+ * and writes of any size and offset, x2APIC and APIC-base MSRs, IPIs,
+ * IOAPIC and 8259 programming, device lines, time passing, entries with
+ * any interruptibility, EOIs. After every step the invariants must hold:
+ * no vector below 16 in IRR/ISR/TMR, the pending vector is deliverable
+ * and above PPR, reserved bits stay zero, the timer's count and deadline
+ * are coherent, Remote IRR only on level entries, an injected APIC
+ * vector is in service, the 8259's state stays in range.
  * SDM Vol. 3A, "Advanced Programmable Interrupt Controller (APIC)";
  * Intel 82093AA I/O APIC data sheet.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "drivers/virt/ioapic.h"
-#include "drivers/virt/vlapic_route.h"
+#include "drivers/virt/vintc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,10 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NCPUS 2
 
 static struct vlapic lapic[NCPUS];
-static struct vlapic *lapics[NCPUS];
-static struct ioapic io;
-static uint64_t now;
-static unsigned depth;
+static struct vintc vi;
+static struct port_device pic_ports[3];
+static uint64_t now, kicked;
 
 struct input {
 	const uint8_t *p;
@@ -55,48 +55,64 @@ static uint64_t fake_now(void *ctx)
 	return now;
 }
 
-static void lapic_deliver(void *ctx, struct vlapic *src,
-			  const struct apic_msg *m)
+static void kick(void *ctx, uint64_t vcpus)
 {
-	CHECK(++depth < 4);
-	vlapic_route_deliver(lapics, NCPUS, src, m);
-	depth--;
-}
-
-static void io_deliver(void *ctx, const struct apic_msg *m)
-{
-	CHECK(++depth < 4);
-	vlapic_route_deliver(lapics, NCPUS, NULL, m);
-	depth--;
-}
-
-static void eoi_broadcast(void *ctx, uint8_t vector)
-{
-	ioapic_eoi(&io, vector);
+	CHECK(vcpus && vcpus < (1u << NCPUS));
+	kicked |= vcpus;
 }
 
 static void setup(void)
 {
-	const struct vlapic_ops lops = {lapic_deliver, eoi_broadcast, fake_now,
-					NULL};
-	const struct ioapic_ops iops = {io_deliver, NULL};
+	const struct vintc_ops ops = {kick, fake_now, NULL};
 
 	now = 1000;
-	depth = 0;
-	ioapic_init(&io, 1, &iops);
+	kicked = 0;
+	vintc_init(&vi, NCPUS, &ops);
+	pic8259_devices(&vi.pic, pic_ports);
 	for (unsigned i = 0; i < NCPUS; i++) {
-		lapics[i] = &lapic[i];
-		vlapic_init(&lapic[i], i, i, i == 0, 3, &lops);
+		vintc_attach(&vi, i, &lapic[i], 3);
 		vlapic_started(&lapic[i]);
 		/* start enabled, so short inputs reach deep states */
 		vlapic_mmio_write(&lapic[i], APIC_REG_SVR * 16, 4, 0x1ff);
 		vlapic_mmio_write(&lapic[i], APIC_REG_LDR * 16, 4,
 				  1u << (24 + i));
 	}
+	vlapic_mmio_write(&lapic[0], APIC_REG_LVT_LINT0 * 16, 4, 0x700);
 	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++)
-		io.redtbl[pin] = (pin & 1 ? IOREDTBL_LEVEL : 0) |
-				 (uint64_t)(pin & 1) << IOREDTBL_DEST_SHIFT |
-				 (0x20 + pin * 8);
+		vi.ioapic.redtbl[pin] = (pin & 1 ? IOREDTBL_LEVEL : 0) |
+					(uint64_t)(pin & 1)
+						<< IOREDTBL_DEST_SHIFT |
+					(0x20 + pin * 8);
+}
+
+/* An entry as the VT-x code makes it, with the guest state as given. */
+static void enter(unsigned cpu, uint8_t flags)
+{
+	const struct vintc_guest g = {
+		.if_set = flags & 1,
+		.sti_blocking = flags & 2,
+		.mov_ss_blocking = flags & 4,
+		.nmi_blocking = flags & 8,
+	};
+	int apic_vector = vlapic_pending_vector(&lapic[cpu]);
+	uint8_t vector = 0;
+
+	switch (vintc_next(&vi, cpu, &g, &vector)) {
+	case VINTC_INJECT_INTR:
+		CHECK(g.if_set && !g.sti_blocking && !g.mov_ss_blocking);
+		if (apic_vector != VLAPIC_NO_VECTOR) {
+			CHECK(vector >= 16);
+			CHECK(vlapic_test_isr(&lapic[cpu], vector));
+		}
+		break;
+	case VINTC_INJECT_NMI:
+		CHECK(!g.nmi_blocking && !g.sti_blocking && !g.mov_ss_blocking);
+		break;
+	case VINTC_OPEN_IRQ_WINDOW:
+		CHECK(!g.if_set || g.sti_blocking || g.mov_ss_blocking);
+		break;
+	default: break;
+	}
 }
 
 static const uint32_t msrs[] = {MSR_IA32_APIC_BASE,
@@ -114,8 +130,6 @@ static void step(struct input *in)
 	struct vlapic *l = &lapic[op >> 7];
 	uint64_t v, ignored;
 	uint32_t msr;
-	int vector;
-
 	switch (op & 0xf) {
 	case 0: /* xAPIC write of a register, usually aligned */
 		v = take_bytes(in, 2);
@@ -140,24 +154,23 @@ static void step(struct input *in)
 		vlapic_msr_read(l, msr, &ignored);
 		break;
 	case 4: /* IOAPIC register write */
-		ioapic_mmio_write(&io, 0, 4, (uint32_t)take_bytes(in, 1));
-		ioapic_mmio_write(&io, op & 0x40 ? IOAPIC_EOI : IOAPIC_IOWIN,
-				  op & 0x20 ? 1 : 4,
-				  (uint32_t)take_bytes(in, 4));
+		ioapic_mmio_write(&vi.ioapic, 0, 4,
+				  (uint32_t)take_bytes(in, 1));
+		ioapic_mmio_write(
+			&vi.ioapic, op & 0x40 ? IOAPIC_EOI : IOAPIC_IOWIN,
+			op & 0x20 ? 1 : 4, (uint32_t)take_bytes(in, 4));
 		break;
 	case 5:
 		v = take_bytes(in, 1);
-		ioapic_mmio_read(&io, (uint32_t)(v & 0x7f),
+		ioapic_mmio_read(&vi.ioapic, (uint32_t)(v & 0x7f),
 				 1u << (op >> 5 & 3));
 		break;
 	case 6: /* a device line */
 		v = take_bytes(in, 1);
-		ioapic_set_irq(&io, (unsigned)(v % 26), op & 0x40);
+		vintc_set_irq(&vi, (unsigned)(v % 26), op & 0x40);
 		break;
-	case 7: /* VM entry: the vCPU takes its interrupt */
-		vector = vlapic_pending_vector(l);
-		if (vector != VLAPIC_NO_VECTOR)
-			vlapic_ack(l, (uint8_t)vector);
+	case 7: /* VM entry: what to inject */
+		enter(op >> 7, (uint8_t)(op >> 4));
 		break;
 	case 8: /* time passes, the hypervisor checks the timer */
 		now += take_bytes(in, 2) << (op >> 4 & 7);
@@ -215,15 +228,27 @@ static void check_lapic(const struct vlapic *l)
 		      (l->tsc_deadline ? l->tsc_deadline : VLAPIC_NO_DEADLINE));
 }
 
+static void check_pic(const struct pic8259_chip *c)
+{
+	CHECK((c->base & 7) == 0);
+	CHECK(c->priority_add < 8);
+	CHECK(c->init_step == 0 || (c->init_step >= 2 && c->init_step <= 4));
+	CHECK((c->elcr & ~c->elcr_writable) == 0);
+}
+
 static void check_ioapic(void)
 {
+	const struct ioapic *io = &vi.ioapic;
+
+	check_pic(&vi.pic.chip[0]);
+	check_pic(&vi.pic.chip[1]);
 	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++) {
-		uint64_t e = io.redtbl[pin];
+		uint64_t e = io->redtbl[pin];
 
 		CHECK((e & ~(IOREDTBL_WRITABLE | IOREDTBL_REMOTE_IRR)) == 0);
 		CHECK(!(e & IOREDTBL_REMOTE_IRR) || (e & IOREDTBL_LEVEL));
 	}
-	CHECK((io.id & ~IOAPIC_ID_MASK) == 0);
+	CHECK((io->id & ~IOAPIC_ID_MASK) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -233,7 +258,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup();
 	while (in.left) {
 		step(&in);
-		CHECK(depth == 0);
 		for (unsigned i = 0; i < NCPUS; i++)
 			check_lapic(&lapic[i]);
 		check_ioapic();
