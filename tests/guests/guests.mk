@@ -31,7 +31,14 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%.c.o \
 	@$(if $(Q),echo "  LD32    $@")
 	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB_OBJS)
 
-guests: $(GUEST_ELFS)
+# The disk image the virtio guests read (a known pattern per sector).
+GUEST_DISK := $(BUILD)/guests/virtio-disk.img
+$(GUEST_DISK): tests/guests/mkdisk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MKDISK  $@")
+	$(Q)tests/guests/mkdisk $@ 64
+
+guests: $(GUEST_ELFS) $(GUEST_DISK)
 
 # The loader's unit test also loads the real guests.
 $(BUILD)/unit/test_load_multiboot: | guests
