@@ -65,8 +65,8 @@ static void read_write_flush(uint32_t id)
 	      "read of sectors 8-11");
 	for (uint32_t i = 0; i < SECTOR; i++)
 		buf[i] = written(id, i);
-	check(vio_blk_request(VIO_BLK_T_OUT, TEST_SECTOR, buf, SECTOR,
-			      &used) == VIO_BLK_S_OK &&
+	check(vio_blk_request(VIO_BLK_T_OUT, TEST_SECTOR, buf, SECTOR, &used) ==
+			      VIO_BLK_S_OK &&
 		      used == 1,
 	      "write of sector 5");
 	check(vio_blk_request(VIO_BLK_T_FLUSH, 0, NULL, 0, NULL) ==

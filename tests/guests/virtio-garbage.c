@@ -50,8 +50,8 @@ static void good_chain(void)
 	hdr.type = VIO_BLK_T_IN;
 	hdr.sector = 0;
 	vio_q.desc[0] = desc((uint32_t)&hdr, 16, VIO_DESC_NEXT, 1);
-	vio_q.desc[1] = desc((uint32_t)data, 512,
-			     VIO_DESC_NEXT | VIO_DESC_WRITE, 2);
+	vio_q.desc[1] =
+		desc((uint32_t)data, 512, VIO_DESC_NEXT | VIO_DESC_WRITE, 2);
 	vio_q.desc[2] = desc((uint32_t)&status, 1, VIO_DESC_WRITE, 0);
 }
 
@@ -60,8 +60,7 @@ static void expect_reset(const char *what, int submitted)
 {
 	uint32_t st = vio_read(VIO_STATUS);
 
-	if ((st & VIO_S_NEEDS_RESET) && submitted != 0 &&
-	    vio_q.used.idx == 0) {
+	if ((st & VIO_S_NEEDS_RESET) && submitted != 0 && vio_q.used.idx == 0) {
 		gprintf("virtio-garbage: %s: DEVICE_NEEDS_RESET\n", what);
 	} else {
 		gprintf("virtio-garbage: FAILED: %s: status 0x%02x, used "
@@ -75,8 +74,8 @@ static void chain_garbage(void)
 {
 	fresh(0);
 	good_chain();
-	vio_q.desc[2] = desc((uint32_t)&status, 1,
-			     VIO_DESC_WRITE | VIO_DESC_NEXT, 0);
+	vio_q.desc[2] =
+		desc((uint32_t)&status, 1, VIO_DESC_WRITE | VIO_DESC_NEXT, 0);
 	expect_reset("chain that loops", vio_submit(0));
 	fresh(0);
 	expect_reset("head beyond the queue size", vio_submit(200));
@@ -102,8 +101,8 @@ static void direction_garbage(void)
 {
 	fresh(0);
 	good_chain();
-	vio_q.desc[0] = desc((uint32_t)data, 512,
-			     VIO_DESC_NEXT | VIO_DESC_WRITE, 1);
+	vio_q.desc[0] =
+		desc((uint32_t)data, 512, VIO_DESC_NEXT | VIO_DESC_WRITE, 1);
 	vio_q.desc[1] = desc((uint32_t)&hdr, 16, VIO_DESC_NEXT, 2);
 	expect_reset("readable buffer after a writable one", vio_submit(0));
 	fresh(0);
@@ -117,14 +116,13 @@ static void indirect_garbage(void)
 {
 	fresh(VIO_F_INDIRECT);
 	table[0] = desc((uint32_t)&hdr, 16, VIO_DESC_NEXT, 1);
-	table[1] = desc((uint32_t)data, 512, VIO_DESC_NEXT | VIO_DESC_WRITE,
-			2);
-	table[2] = desc((uint32_t)&status, 1, VIO_DESC_NEXT | VIO_DESC_WRITE,
-			3);
-	table[3] = desc((uint32_t)&status, 1, VIO_DESC_NEXT | VIO_DESC_WRITE,
-			2);
-	vio_q.desc[0] = desc((uint32_t)table, sizeof(table),
-			     VIO_DESC_INDIRECT, 0);
+	table[1] = desc((uint32_t)data, 512, VIO_DESC_NEXT | VIO_DESC_WRITE, 2);
+	table[2] =
+		desc((uint32_t)&status, 1, VIO_DESC_NEXT | VIO_DESC_WRITE, 3);
+	table[3] =
+		desc((uint32_t)&status, 1, VIO_DESC_NEXT | VIO_DESC_WRITE, 2);
+	vio_q.desc[0] =
+		desc((uint32_t)table, sizeof(table), VIO_DESC_INDIRECT, 0);
 	expect_reset("indirect table that loops", vio_submit(0));
 	fresh(0);
 	table[2].flags = VIO_DESC_WRITE;
@@ -160,8 +158,7 @@ static void request_garbage(void)
 	if (vio_blk_request(VIO_BLK_T_IN, 1u << 30, data, 512, NULL) !=
 		    VIO_BLK_S_IOERR ||
 	    vio_blk_request(12345, 0, data, 512, NULL) != VIO_BLK_S_UNSUPP ||
-	    vio_blk_request(VIO_BLK_T_IN, 0, data, 512, NULL) !=
-		    VIO_BLK_S_OK ||
+	    vio_blk_request(VIO_BLK_T_IN, 0, data, 512, NULL) != VIO_BLK_S_OK ||
 	    data[1] != disk_pattern(0, 1) ||
 	    (vio_read(VIO_STATUS) & VIO_S_NEEDS_RESET)) {
 		gprintf("virtio-garbage: FAILED: bad requests\n");
@@ -192,7 +189,9 @@ int main(uint32_t magic, uint32_t info)
 	gprintf("virtio-garbage: all garbage contained\n");
 	gprintf("virtio-garbage: now an ADD to a device register: expect the "
 		"VM to be stopped\n");
-	__asm__ volatile("addl $1, (%0)" : : "r"(VIO_BASE + VIO_STATUS)
+	__asm__ volatile("addl $1, (%0)"
+			 :
+			 : "r"(VIO_BASE + VIO_STATUS)
 			 : "memory");
 	gprintf("virtio-garbage: FAILED: still running after the ADD\n");
 	return 1;

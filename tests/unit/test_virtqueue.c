@@ -175,8 +175,7 @@ static void test_buffer_wrapping(void **state)
 {
 	enable();
 	good_chain();
-	put_desc(1, ~0ULL - 15, 512, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE,
-		 2);
+	put_desc(1, ~0ULL - 15, 512, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
 	make_avail(QSIZE, 0);
 	assert_broken("is not in RAM");
 }
@@ -395,7 +394,8 @@ static void test_chain_bytes_split(void **state)
 	assert_null(virtq_chain_write_ptr(&chain, 2, 4));
 	assert_ptr_equal(virtq_chain_write_ptr(&chain, 4, 4), fake_ram + STAT);
 	assert_null(virtq_chain_read_ptr(&chain, 4, 2));
-	assert_ptr_equal(virtq_chain_read_ptr(&chain, 5, 11), fake_ram + HDR + 5);
+	assert_ptr_equal(virtq_chain_read_ptr(&chain, 5, 11),
+			 fake_ram + HDR + 5);
 }
 
 int main(void)

@@ -81,8 +81,8 @@ static int setup_queue(void)
 	vio_write(VIO_QUEUE_SEL, 0);
 	max = vio_read(VIO_QUEUE_NUM_MAX);
 	if (max < VIO_QSIZE || vio_read(VIO_QUEUE_READY)) {
-		gprintf("%s: queue 0: max size %u, ready %u\n", guest_name,
-			max, vio_read(VIO_QUEUE_READY));
+		gprintf("%s: queue 0: max size %u, ready %u\n", guest_name, max,
+			vio_read(VIO_QUEUE_READY));
 		return -1;
 	}
 	vio_write(VIO_QUEUE_NUM, VIO_QSIZE);
@@ -138,8 +138,8 @@ int vio_blk_request(uint32_t type, uint64_t sector, void *data, uint32_t len,
 	req_hdr.reserved = 0;
 	req_hdr.sector = sector;
 	req_status = 0xff;
-	vio_q.desc[0] = (struct vio_desc){(uint32_t)&req_hdr, 16,
-					  VIO_DESC_NEXT, 1};
+	vio_q.desc[0] =
+		(struct vio_desc){(uint32_t)&req_hdr, 16, VIO_DESC_NEXT, 1};
 	if (len) {
 		n = 1;
 		vio_q.desc[1] = (struct vio_desc){
@@ -149,8 +149,8 @@ int vio_blk_request(uint32_t type, uint64_t sector, void *data, uint32_t len,
 			2};
 	}
 	vio_q.desc[n].next = (uint16_t)(n + 1);
-	vio_q.desc[n + 1] = (struct vio_desc){(uint32_t)&req_status, 1,
-					      VIO_DESC_WRITE, 0};
+	vio_q.desc[n + 1] =
+		(struct vio_desc){(uint32_t)&req_status, 1, VIO_DESC_WRITE, 0};
 	slot = vio_q.last_used % VIO_QSIZE;
 	if (vio_submit(0))
 		return -1;
