@@ -310,7 +310,7 @@ static void bus_write(void *opaque, uint64_t offset, unsigned size,
 struct mmio_device virtio_mmio_device(struct virtio_mmio *m)
 {
 	return (struct mmio_device){
-		.name = m->name,
+		.name = m->ops->name,
 		.base = m->base,
 		.size = VIRTIO_MMIO_SIZE,
 		.read = bus_read,

@@ -74,8 +74,7 @@ static void chain_garbage(void)
 {
 	fresh(0);
 	good_chain();
-	vio_q.desc[2] =
-		desc((uint32_t)&status, 1, VIO_DESC_WRITE | VIO_DESC_NEXT, 0);
+	vio_q.desc[1] = desc((uint32_t)data, 512, VIO_DESC_NEXT, 0);
 	expect_reset("chain that loops", vio_submit(0));
 	fresh(0);
 	expect_reset("head beyond the queue size", vio_submit(200));
