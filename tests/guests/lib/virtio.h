@@ -3,7 +3,8 @@
  * the test guests: find the device, negotiate, set up queue 0 in the
  * guest's own memory, and do one request at a time, polling the used
  * ring (no interrupts yet). Also the raw queue, so that a hostile guest
- * can put garbage in it.
+ * can put garbage in it. Implemented in tests/guests/lib/virtio/virtio.c,
+ * which only the guests listed in VIRTIO_GUESTS (guests.mk) link.
  * Runs in the guest: 32-bit protected mode, paging off (guest-physical
  * addresses are pointers).
  * virtio 1.1 spec: "MMIO-specific Initialization And Device Operation",

@@ -1,5 +1,6 @@
 /*
- * tests/guests/lib/virtio.c - the test guests' virtio-blk driver.
+ * tests/guests/lib/virtio/virtio.c - the test guests' virtio-blk driver,
+ * linked only into the virtio guests (tests/guests/guests.mk).
  * Runs in the guest (see virtio.h). Requests are done by the device
  * inside the exit of the queue notify, so the used ring has moved by
  * the time the notify returns; we still poll a little, as a driver
