@@ -52,6 +52,8 @@ struct vm_config {
 	char cmdline[VM_CMDLINE_MAX];
 	unsigned module_count;
 	char modules[VM_MODULES_MAX][BOOT_NAME_MAX]; /* boot module names */
+	char disk[BOOT_NAME_MAX]; /* boot module with its disk image, or "" */
+	unsigned disk_line;	  /* where `disk` is set */
 	enum on_crash on_crash;
 	uint64_t time_limit_us; /* stop it after this much run time; 0: none */
 	unsigned line;		/* where its [vm NAME] line is */
@@ -108,8 +110,8 @@ int config_parse(const char *text, size_t size, const char *file,
 		 struct hv_config *cfg, config_diag_fn diag, void *ctx);
 
 /*
- * The checks that need the machine: the kernel and modules are boot
- * modules, the cpus exist (pcpus of them, numbered from 0), the vCPUs
+ * The checks that need the machine: the kernel, modules and disk are
+ * boot modules (a disk of whole 512-byte sectors), the cpus exist (pcpus of them, numbered from 0), the vCPUs
  * fit on them, the memory fits in free_bytes. 0, or -1 with the reason
  * in err; a refused VM is marked invalid with the reason in vm->error.
  */

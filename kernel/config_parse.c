@@ -455,6 +455,17 @@ static int vm_modules(struct parser *p, const struct key *k, const char *v)
 	return 0;
 }
 
+static int vm_disk(struct parser *p, const struct key *k, const char *v)
+{
+	struct span s = {v, strlen(v)};
+
+	if (check_module_name(p, k, s))
+		return -1;
+	str_copy(p->vm->disk, v, sizeof(p->vm->disk));
+	p->vm->disk_line = p->line;
+	return 0;
+}
+
 static int vm_on_crash(struct parser *p, const struct key *k, const char *v)
 {
 	static const struct choice choices[] = {
@@ -498,6 +509,10 @@ static const struct key vm_keys[] = {
 	{.name = "modules",
 	 .parse = vm_modules,
 	 .expect = "up to 8 boot module names separated by commas"},
+	{.name = "disk",
+	 .parse = vm_disk,
+	 .expect = "a boot module name holding a raw disk image of whole "
+		   "512-byte sectors, such as disk.img"},
 	{.name = "on_crash", .parse = vm_on_crash, .expect = "stop or restart"},
 	{.name = "time_limit",
 	 .parse = vm_time_limit,
@@ -868,6 +883,53 @@ static void parse_line(struct parser *p, struct span s)
 		span_trim((struct span){eq + 1, (size_t)(s.p + s.n - eq - 1)}));
 }
 
+/* Is name the kernel or one of the modules of vm? */
+static bool vm_loads(const struct vm_config *vm, const char *name)
+{
+	if (strcmp(vm->kernel, name) == 0)
+		return true;
+	for (unsigned i = 0; i < vm->module_count; i++)
+		if (strcmp(vm->modules[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A disk is written by its VM: no other VM may have it, as its disk or
+ * as a kernel or module (which a restart loads again). */
+static void check_disk(struct parser *p, struct vm_config *vm)
+{
+	struct hv_config *cfg = p->cfg;
+
+	p->section = SEC_VM;
+	p->vm = vm;
+	for (unsigned j = 0; j < cfg->vm_count; j++) {
+		const struct vm_config *o = &cfg->vms[j];
+
+		if (o != vm && o < vm && strcmp(o->disk, vm->disk) == 0) {
+			fail_at(p, vm->disk_line,
+				"key 'disk': %s is already the disk of vm %s "
+				"(line %u); a disk belongs to one VM",
+				vm->disk, o->name, o->disk_line);
+			return;
+		}
+		if (vm_loads(o, vm->disk)) {
+			fail_at(p, vm->disk_line,
+				"key 'disk': %s is also a kernel or module of "
+				"vm %s; a disk image must be a module of its "
+				"own",
+				vm->disk, o->name);
+			return;
+		}
+	}
+}
+
+static void check_disks(struct parser *p)
+{
+	for (unsigned i = 0; i < p->cfg->vm_count; i++)
+		if (p->cfg->vms[i].disk[0])
+			check_disk(p, &p->cfg->vms[i]);
+}
+
 static void config_defaults(struct hv_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -899,5 +961,6 @@ int config_parse(const char *text, size_t size, const char *file,
 		s = nl ? nl + 1 : end;
 	}
 	end_section(&p);
+	check_disks(&p);
 	return (int)cfg->errors;
 }

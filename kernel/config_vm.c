@@ -11,6 +11,8 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 
+#define DISK_SECTOR_SIZE 512 /* as BLK_SECTOR_SIZE (drivers/block/) */
+
 /* Appends to a bounded buffer; the length saturates at the size. */
 struct text {
 	char *buf;
@@ -95,6 +97,8 @@ void config_describe_vm(const struct vm_config *vm, char *buf, size_t n)
 	    vm->vcpus == 1 ? "" : "s", vm->cpu_weight, vm->kernel);
 	for (unsigned i = 0; i < vm->module_count; i++)
 		add(&t, "%s%s", i ? ", " : ", modules ", vm->modules[i]);
+	if (vm->disk[0])
+		add(&t, ", disk %s", vm->disk);
 	if (vm->has_cpu_mask) {
 		add(&t, ", cpus ");
 		add_cpus(&t, vm->cpu_mask);
@@ -123,6 +127,34 @@ static int check_module(struct vm_config *vm, const struct boot_info *bi,
 	add_module_list(t, bi);
 	add(t, "); see docs/config.md, \"Boot modules\"");
 	return refuse(vm, t);
+}
+
+/* `disk`: a boot module of whole sectors. Named with the file and line,
+ * as the parser's messages are. */
+static int check_disk(struct vm_config *vm, const struct boot_info *bi,
+		      struct text *t)
+{
+	const struct boot_module *m = boot_info_module(bi, vm->disk);
+
+	if (!vm->disk[0])
+		return 0;
+	add(t, "%s:%u: key 'disk': ", CONFIG_MODULE_NAME, vm->disk_line);
+	if (!m) {
+		add(t, "%s is not a boot module (loaded: ", vm->disk);
+		add_module_list(t, bi);
+		add(t, "); expected a boot module holding a raw disk image");
+		return refuse(vm, t);
+	}
+	if (m->size == 0 || m->size % DISK_SECTOR_SIZE) {
+		add(t,
+		    "module %s is %lu bytes, not a whole number of 512-byte "
+		    "sectors; expected a raw disk image of whole sectors",
+		    vm->disk, (unsigned long)m->size);
+		return refuse(vm, t);
+	}
+	t->len = 0;
+	t->buf[0] = '\0';
+	return 0;
 }
 
 static uint64_t all_cpus(unsigned pcpus)
@@ -174,6 +206,8 @@ static int check_vm(struct vm_config *vm, const struct boot_info *bi,
 	for (unsigned i = 0; i < vm->module_count; i++)
 		if (check_module(vm, bi, "module", vm->modules[i], t))
 			return -1;
+	if (check_disk(vm, bi, t))
+		return -1;
 	if (check_cpus(vm, pcpus, t))
 		return -1;
 	if (vm->memory > free_bytes) {

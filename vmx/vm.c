@@ -95,6 +95,55 @@ static int vm_load_kernel(struct vm *vm, const struct vm_config *cfg,
 		       cfg->module_count, &mem, st, err, n);
 }
 
+static void *vm_ram_map(void *ctx, gpa_t gpa, uint64_t len)
+{
+	return vm_gpa_to_hva(ctx, gpa, len);
+}
+
+/* `disk = NAME`: the boot module as a RAM disk, behind virtio-blk at the
+ * first virtio-mmio window (docs/virtio.md). */
+static int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
+		       const struct boot_info *bi, char *err, size_t n)
+{
+	const struct boot_module *m = boot_info_module(bi, cfg->disk);
+	struct mmio_device window;
+	char name[64];
+
+	if (!cfg->disk[0])
+		return 0;
+	if (!m || ramdisk_init(&vm->disk, m->name, phys_to_virt(m->start),
+			       m->size, false)) {
+		fmt_snprintf(err, n,
+			     "disk '%s' is not a boot module of whole "
+			     "512-byte sectors",
+			     cfg->disk);
+		return -1;
+	}
+	if (vm->ram_size > VIRTIO_MMIO_BASE) {
+		fmt_snprintf(err, n,
+			     "its RAM would cover the device windows at "
+			     "0x%lx: a VM with a disk has at most %lu MiB",
+			     (unsigned long)VIRTIO_MMIO_BASE,
+			     (unsigned long)(VIRTIO_MMIO_BASE / MIB));
+		return -1;
+	}
+	vm->ram_access = (struct guest_ram){vm_ram_map, vm};
+	fmt_snprintf(name, sizeof(name), "vm %s: virtio-blk at 0x%lx", vm->name,
+		     (unsigned long)VIRTIO_MMIO_BASE);
+	virtio_blk_init(&vm->blk, &vm->disk.backend, name, VIRTIO_MMIO_BASE,
+			&vm->ram_access);
+	window = virtio_mmio_device(&vm->blk.mmio);
+	if (mmiobus_add(&vm->mmio, &window)) {
+		fmt_snprintf(err, n, "no room on its MMIO bus for the disk");
+		return -1;
+	}
+	vm->has_disk = true;
+	pr_info("vm %s: disk %s (%lu sectors) as virtio-blk at 0x%lx", vm->name,
+		m->name, (unsigned long)vm->disk.backend.sectors,
+		(unsigned long)VIRTIO_MMIO_BASE);
+	return 0;
+}
+
 static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)
 {
 	uint64_t pages = ALIGN_UP(sizeof(struct vm), PAGE_SIZE) / PAGE_SIZE;
@@ -137,7 +186,7 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	}
 	vm->boot_info = bi;
 	if (vm_alloc_ram(vm, cfg->memory, err, n) ||
-	    vm_build_tables(vm, err, n) ||
+	    vm_build_tables(vm, err, n) || vm_add_disk(vm, cfg, bi, err, n) ||
 	    vm_load_kernel(vm, cfg, bi, &st, err, n))
 		return NULL;
 	vm->vcpus[0] = vcpu_create(vm, 0, &st, err, n);
@@ -167,6 +216,8 @@ bool vm_restart(struct vcpu *v, const char *why)
 		return false;
 	}
 	vcpu_reset(v, &st);
+	if (vm->has_disk) /* its disk keeps its data, as a real one would */
+		virtio_mmio_reset(&vm->blk.mmio);
 	vm_console_flush(vm);
 	pr_info("vm %s: %s: restarted (%u of %u)", vm->name, why, vm->restarts,
 		VM_RESTARTS_MAX);

@@ -2,13 +2,17 @@
  * vmx/vm.h - a virtual machine: its RAM, its EPT, its vCPUs, its port
  * bus and console, and why it stopped.
  * A VM is built on the boot CPU (vm_create); its vCPUs then run on any
- * CPU. `lock` guards state and stop_reason; counters are atomics.
+ * CPU. `lock` guards state and stop_reason; counters are atomics. The
+ * devices are used only by the VM's one vCPU (no lock yet).
  */
 #ifndef VMX_VM_H
 #define VMX_VM_H
 
+#include "drivers/block/ramdisk.h"
+#include "drivers/virt/mmiobus.h"
 #include "drivers/virt/portbus.h"
 #include "drivers/virt/uart8250.h"
+#include "drivers/virt/virtio_blk.h"
 #include "kernel/config.h"
 #include "lib/spinlock.h"
 #include "vmx/ept.h"
@@ -46,6 +50,11 @@ struct vm {
 	struct vm_console console;
 	struct port_bus ports;
 	struct uart8250 com1;
+	struct mmio_bus mmio;	     /* device windows (docs/virtio.md) */
+	struct guest_ram ram_access; /* how its devices reach its RAM */
+	bool has_disk;
+	struct ramdisk disk; /* from the boot module named by `disk` */
+	struct virtio_blk blk;
 	uint64_t unhandled_mmio_writes;
 	uint64_t overhead_bytes; /* hypervisor memory besides RAM and EPT */
 };

@@ -148,7 +148,8 @@ struct bad_line {
 static const struct bad_line bad_lines[] = {
 	{IN_VM, "memroy = 64M",
 	 "unknown key 'memroy' in [vm web]; accepted keys: memory, vcpus, "
-	 "cpu_weight, cpus, kernel, cmdline, modules, on_crash, time_limit"},
+	 "cpu_weight, cpus, kernel, cmdline, modules, disk, on_crash, "
+	 "time_limit"},
 	{IN_VM, "vcpus = abc",
 	 "key 'vcpus': \"abc\" is not a number; expected 1 to 64"},
 	{IN_VM, "vcpus = 0",
@@ -706,6 +707,74 @@ static void test_check_vm_already_invalid(void **state)
 	assert_string_equal(err, "hv.cfg:");
 }
 
+static void add_sized_module(const char *name, uint64_t size)
+{
+	add_module(name);
+	bi.modules[bi.module_count - 1].size = size;
+}
+
+static void test_check_vm_disk(void **state)
+{
+	char err[CONFIG_ERROR_MAX];
+	struct vm_config *vm;
+
+	add_sized_module("disk.img", 64 * 512);
+	add_sized_module("odd.img", 1000);
+	add_sized_module("empty.img", 0);
+	vm = one_vm("disk = disk.img\n");
+	assert_string_equal(vm->disk, "disk.img");
+	assert_int_equal(vm->disk_line, 3);
+	assert_int_equal(check(vm, 100, 1, err), 0);
+	assert_string_equal(err, "");
+	assert_true(vm->valid);
+
+	vm = one_vm("\ndisk = nope.img\n");
+	assert_int_equal(check(vm, 100, 1, err), -1);
+	assert_string_equal(err, "hv.cfg:4: key 'disk': nope.img is not a boot "
+				 "module (loaded: hv.cfg, hello.elf, initrd, "
+				 "disk.img, odd.img, empty.img); expected a "
+				 "boot module holding a raw disk image");
+	assert_false(vm->valid);
+
+	vm = one_vm("disk = odd.img\n");
+	assert_int_equal(check(vm, 100, 1, err), -1);
+	assert_string_equal(err, "hv.cfg:3: key 'disk': module odd.img is 1000 "
+				 "bytes, not a whole number of 512-byte "
+				 "sectors; expected a raw disk image of whole "
+				 "sectors");
+	vm = one_vm("disk = empty.img\n");
+	assert_int_equal(check(vm, 100, 1, err), -1);
+	assert_non_null(strstr(err, "module empty.img is 0 bytes"));
+}
+
+/* A disk belongs to one VM, and is no VM's kernel or module. */
+static void test_disk_sharing(void **state)
+{
+	assert_int_equal(parse("[vm a]\nkernel = k\ndisk = d.img\n"
+			       "[vm b]\nkernel = k\ndisk = d.img\n"
+			       "[vm c]\nkernel = k\ndisk = k\n"
+			       "[vm d]\nkernel = k\nmodules = m\n"
+			       "[vm e]\nkernel = k\ndisk = m\n"),
+			 3);
+	assert_true(cfg.vms[0].valid);
+	assert_false(cfg.vms[1].valid);
+	assert_string_equal(cfg.vms[1].error,
+			    "hv.cfg:6: key 'disk': d.img is already the disk "
+			    "of vm a (line 3); a disk belongs to one VM");
+	assert_false(cfg.vms[2].valid);
+	assert_string_equal(cfg.vms[2].error,
+			    "hv.cfg:9: key 'disk': k is also a kernel or "
+			    "module of vm a; a disk image must be a module of "
+			    "its own");
+	assert_true(cfg.vms[3].valid);
+	assert_false(cfg.vms[4].valid);
+	assert_diag("hv.cfg:15: key 'disk': m is also a kernel or module of "
+		    "vm d");
+	assert_int_equal(parse("[vm a]\nkernel = k\ndisk = two words\n"), 1);
+	assert_diag("key 'disk': \"two words\" is not one module name; "
+		    "expected a boot module name holding a raw disk image");
+}
+
 static void test_describe_vm(void **state)
 {
 	char line[160];
@@ -714,11 +783,13 @@ static void test_describe_vm(void **state)
 	assert_string_equal(line, "64 MiB, 1 vCPU, weight 1, kernel hello.elf");
 	config_describe_vm(one_vm("memory = 1G\nvcpus = 2\ncpu_weight = 5\n"
 				  "cpus = 0-1,3,5-7\ntime_limit = 5s\n"
-				  "modules = initrd, x\non_crash = restart\n"),
+				  "modules = initrd, x\non_crash = restart\n"
+				  "disk = d.img\n"),
 			   line, sizeof(line));
 	assert_string_equal(line, "1 GiB, 2 vCPUs, weight 5, kernel hello.elf, "
-				  "modules initrd, x, cpus 0-1,3,5-7, time "
-				  "limit 5s, restarts on crash");
+				  "modules initrd, x, disk d.img, cpus "
+				  "0-1,3,5-7, time limit 5s, restarts on "
+				  "crash");
 	config_describe_vm(one_vm("memory = 1028K\ntime_limit = 1500ms\n"),
 			   line, sizeof(line));
 	assert_string_equal(line, "1028 KiB, 1 vCPU, weight 1, kernel "
@@ -756,6 +827,8 @@ int main(void)
 		cmocka_unit_test_setup(test_check_vm_memory, setup_boot_info),
 		cmocka_unit_test_setup(test_check_vm_already_invalid,
 				       setup_boot_info),
+		cmocka_unit_test_setup(test_check_vm_disk, setup_boot_info),
+		cmocka_unit_test(test_disk_sharing),
 		cmocka_unit_test(test_describe_vm),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

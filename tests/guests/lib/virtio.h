@@ -1,0 +1,118 @@
+/*
+ * tests/guests/lib/virtio.h - a very small virtio-mmio block driver for
+ * the test guests: find the device, negotiate, set up queue 0 in the
+ * guest's own memory, and do one request at a time, polling the used
+ * ring (no interrupts yet). Also the raw queue, so that a hostile guest
+ * can put garbage in it. Implemented in tests/guests/lib/virtio/virtio.c,
+ * which only the guests listed in VIRTIO_GUESTS (guests.mk) link.
+ * Runs in the guest: 32-bit protected mode, paging off (guest-physical
+ * addresses are pointers).
+ * virtio 1.1 spec: "MMIO-specific Initialization And Device Operation",
+ * "Split Virtqueues", "Block Device".
+ */
+#ifndef TESTS_GUESTS_LIB_VIRTIO_H
+#define TESTS_GUESTS_LIB_VIRTIO_H
+
+#include "lib/types.h"
+
+/* The first virtio-mmio window of a VM (docs/virtio.md). */
+#define VIO_BASE 0xd0000000u
+
+/* Registers ("MMIO Device Register Layout") */
+#define VIO_MAGIC	      0x000
+#define VIO_VERSION	      0x004
+#define VIO_DEVICE_ID	      0x008
+#define VIO_DEVICE_FEATURES   0x010
+#define VIO_DEVICE_FEAT_SEL   0x014
+#define VIO_DRIVER_FEATURES   0x020
+#define VIO_DRIVER_FEAT_SEL   0x024
+#define VIO_QUEUE_SEL	      0x030
+#define VIO_QUEUE_NUM_MAX     0x034
+#define VIO_QUEUE_NUM	      0x038
+#define VIO_QUEUE_READY	      0x044
+#define VIO_QUEUE_NOTIFY      0x050
+#define VIO_INTERRUPT_STATUS  0x060
+#define VIO_INTERRUPT_ACK     0x064
+#define VIO_STATUS	      0x070
+#define VIO_QUEUE_DESC_LOW    0x080
+#define VIO_QUEUE_DESC_HIGH   0x084
+#define VIO_QUEUE_DRIVER_LOW  0x090
+#define VIO_QUEUE_DRIVER_HIGH 0x094
+#define VIO_QUEUE_DEVICE_LOW  0x0a0
+#define VIO_QUEUE_DEVICE_HIGH 0x0a4
+#define VIO_CONFIG	      0x100
+
+#define VIO_S_ACKNOWLEDGE  1
+#define VIO_S_DRIVER	   2
+#define VIO_S_DRIVER_OK	   4
+#define VIO_S_FEATURES_OK  8
+#define VIO_S_NEEDS_RESET  64
+#define VIO_F_BLK_FLUSH	   (1u << 9)
+#define VIO_F_INDIRECT	   (1u << 28)
+#define VIO_F_VERSION_1_HI 1u /* bit 32: bit 0 of the high word */
+
+#define VIO_DESC_NEXT	  1
+#define VIO_DESC_WRITE	  2
+#define VIO_DESC_INDIRECT 4
+
+#define VIO_BLK_T_IN	 0
+#define VIO_BLK_T_OUT	 1
+#define VIO_BLK_T_FLUSH	 4
+#define VIO_BLK_T_GET_ID 8
+#define VIO_BLK_S_OK	 0
+#define VIO_BLK_S_IOERR	 1
+#define VIO_BLK_S_UNSUPP 2
+
+#define VIO_QSIZE 8
+
+struct vio_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+/* Queue 0, in the guest's memory, laid out as the spec asks. */
+struct vio_queue {
+	struct vio_desc desc[VIO_QSIZE] __attribute__((aligned(16)));
+	struct {
+		uint16_t flags, idx, ring[VIO_QSIZE], used_event;
+	} avail __attribute__((aligned(2)));
+	struct {
+		uint16_t flags, idx;
+		struct {
+			uint32_t id, len;
+		} ring[VIO_QSIZE];
+		uint16_t avail_event;
+	} used __attribute__((aligned(4)));
+	uint16_t last_used;
+};
+
+extern struct vio_queue vio_q;
+
+/* The byte at offset `byte` of sector `sector` of the test disk image
+ * the build makes (tests/guests/mkdisk writes the same). */
+static inline uint8_t disk_pattern(uint32_t sector, uint32_t byte)
+{
+	return (uint8_t)(sector * 13 + byte * 7 + 0x21);
+}
+
+uint32_t vio_read(uint32_t off);
+void vio_write(uint32_t off, uint32_t v);
+
+/* Reset, negotiate (VERSION_1 and, if offered, FLUSH and the features
+ * in `extra`), set up queue 0 at vio_q, DRIVER_OK. 0, or -1 after
+ * printing why. */
+int vio_blk_init(uint32_t extra);
+/* One request: header, data (len bytes, none when 0), status; returns
+ * the status byte, or -1 if the device gave nothing back. *used_len
+ * (may be NULL) gets the length the device reported. */
+int vio_blk_request(uint32_t type, uint64_t sector, void *data, uint32_t len,
+		    uint32_t *used_len);
+/* Put head on the available ring, notify, and wait for the used ring
+ * to move: 0, or -1 when it did not. */
+int vio_submit(uint16_t head);
+/* Reset the device (status 0) and forget the queue. */
+void vio_reset(void);
+
+#endif

@@ -1,0 +1,369 @@
+/*
+ * tests/unit/test_virtio_blk.c - drivers/virt/virtio_blk.c over
+ * drivers/block/ramdisk.c, on the host: a driver (this test) sets the
+ * device up through its registers and sends requests through a queue in
+ * fake guest RAM; good requests, requests the spec says must fail with
+ * a status, and chains that cannot be answered at all.
+ */
+#include "tests/unit/support.h"
+#include "tests/unit/fake_ram.h"
+#include "drivers/block/ramdisk.h"
+#include "drivers/virt/virtio_blk.h"
+#include "lib/log.h"
+
+#define SECTORS 16
+#define QSIZE	8
+#define HDR	0x8000
+#define DATA	0x9000 /* up to 16 KiB */
+#define STAT	0xe000
+
+static uint8_t *image;
+static struct ramdisk rd;
+static struct virtio_blk blk;
+
+static void sink(const char *line, size_t len)
+{
+}
+
+static uint8_t pattern(uint64_t sector, unsigned i)
+{
+	return (uint8_t)(sector * 13 + i * 7 + 0x21);
+}
+
+static uint32_t rd32(uint64_t off)
+{
+	return (uint32_t)virtio_mmio_read(&blk.mmio, off, 4);
+}
+
+static void wr32(uint64_t off, uint32_t v)
+{
+	virtio_mmio_write(&blk.mmio, off, 4, v);
+}
+
+static void bring_up(void)
+{
+	wr32(VIRTIO_MMIO_STATUS,
+	     VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr32(VIRTIO_MMIO_DRIVER_FEATURES, VIRTIO_BLK_F_FLUSH);
+	wr32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr32(VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	wr32(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
+					 VIRTIO_STATUS_DRIVER |
+					 VIRTIO_STATUS_FEATURES_OK);
+	wr32(VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr32(VIRTIO_MMIO_QUEUE_DESC_LOW, FAKE_DESC);
+	wr32(VIRTIO_MMIO_QUEUE_DRIVER_LOW, FAKE_AVAIL);
+	wr32(VIRTIO_MMIO_QUEUE_DEVICE_LOW, FAKE_USED);
+	wr32(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr32(VIRTIO_MMIO_STATUS,
+	     rd32(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
+	assert_int_equal(rd32(VIRTIO_MMIO_STATUS) &
+				 (VIRTIO_STATUS_DRIVER_OK |
+				  VIRTIO_STATUS_DEVICE_NEEDS_RESET),
+			 VIRTIO_STATUS_DRIVER_OK);
+}
+
+static void start(bool read_only)
+{
+	fake_ram_alloc();
+	image = malloc(SECTORS * 512);
+	for (unsigned s = 0; s < SECTORS; s++)
+		for (unsigned i = 0; i < 512; i++)
+			image[s * 512 + i] = pattern(s, i);
+	assert_int_equal(ramdisk_init(&rd, "test-disk.img", image,
+				      SECTORS * 512, read_only),
+			 0);
+	virtio_blk_init(&blk, &rd.backend, "vm t: virtio-blk", 0xd0000000,
+			&fake_guest_ram);
+	log_set_sink(sink);
+	bring_up();
+}
+
+static int setup(void **state)
+{
+	start(false);
+	return 0;
+}
+
+static int setup_ro(void **state)
+{
+	start(true);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fake_ram_free();
+	free(image);
+	return 0;
+}
+
+static void put_hdr(uint32_t type, uint64_t sector)
+{
+	memcpy(fake_ram + HDR, &type, 4);
+	memset(fake_ram + HDR + 4, 0, 4);
+	memcpy(fake_ram + HDR + 8, &sector, 8);
+	fake_ram[STAT] = 0xee;
+}
+
+/* Header, len bytes of data (none when 0), status; notify; return
+ * the status byte and the used length. */
+static uint8_t request(uint32_t type, uint64_t sector, uint32_t len,
+		       uint32_t *used_len)
+{
+	uint16_t used = ram16(FAKE_USED + 2), n = 0;
+
+	put_hdr(type, sector);
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	if (len) {
+		n = 1;
+		put_desc(1, DATA, len,
+			 VIRTQ_DESC_F_NEXT | (type == VIRTIO_BLK_T_OUT
+						      ? 0
+						      : VIRTQ_DESC_F_WRITE),
+			 2);
+	}
+	put_desc(n + 1, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(ram16(FAKE_USED + 2), (uint16_t)(used + 1));
+	if (used_len)
+		*used_len = ram32(FAKE_USED + 4 + 8 * (used % QSIZE) + 4);
+	return fake_ram[STAT];
+}
+
+static void test_config(void **state)
+{
+	uint64_t cap = virtio_mmio_read(&blk.mmio, VIRTIO_MMIO_CONFIG, 8);
+
+	assert_int_equal(cap, SECTORS);
+	assert_int_equal(rd32(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_SEG_MAX),
+			 VIRTIO_BLK_SEG_MAX);
+	assert_int_equal(rd32(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_BLK_SIZE),
+			 512);
+	assert_int_equal(rd32(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
+	wr32(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_true(rd32(VIRTIO_MMIO_DEVICE_FEATURES) & VIRTIO_BLK_F_FLUSH);
+	assert_false(rd32(VIRTIO_MMIO_DEVICE_FEATURES) & VIRTIO_BLK_F_RO);
+}
+
+static void test_read(void **state)
+{
+	uint32_t used;
+
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 3, 2 * 512, &used),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(used, 2 * 512 + 1);
+	assert_memory_equal(fake_ram + DATA, image + 3 * 512, 2 * 512);
+}
+
+static void test_write_flush_read(void **state)
+{
+	uint32_t used;
+
+	for (unsigned i = 0; i < 512; i++)
+		fake_ram[DATA + i] = (uint8_t)(i ^ 0x5a);
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, SECTORS - 1, 512, &used),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(used, 1);
+	assert_memory_equal(image + (SECTORS - 1) * 512, fake_ram + DATA, 512);
+	assert_int_equal(image[(SECTORS - 2) * 512], pattern(SECTORS - 2, 0));
+	assert_int_equal(request(VIRTIO_BLK_T_FLUSH, 0, 0, &used),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(used, 1);
+	memset(fake_ram + DATA, 0, 512);
+	assert_int_equal(request(VIRTIO_BLK_T_IN, SECTORS - 1, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(fake_ram[DATA + 7], 7 ^ 0x5a);
+}
+
+static void test_get_id(void **state)
+{
+	uint32_t used;
+
+	memset(fake_ram + DATA, 0xff, 32);
+	assert_int_equal(request(VIRTIO_BLK_T_GET_ID, 0, 20, &used),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(used, 21);
+	assert_string_equal((char *)fake_ram + DATA, "test-disk.img");
+	assert_int_equal(fake_ram[DATA + 20], 0xff); /* nothing past 20 */
+}
+
+static void test_beyond_the_end(void **state)
+{
+	assert_int_equal(request(VIRTIO_BLK_T_IN, SECTORS, 512, NULL),
+			 VIRTIO_BLK_S_IOERR);
+	assert_int_equal(request(VIRTIO_BLK_T_IN, SECTORS - 1, 1024, NULL),
+			 VIRTIO_BLK_S_IOERR);
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, ~0ULL, 512, NULL),
+			 VIRTIO_BLK_S_IOERR);
+	assert_int_equal(blk.errors, 3);
+	/* the device still works */
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 0, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	assert_false(rd32(VIRTIO_MMIO_STATUS) &
+		     VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+}
+
+static void test_partial_sector(void **state)
+{
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 0, 100, NULL),
+			 VIRTIO_BLK_S_IOERR);
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, 0, 513, NULL),
+			 VIRTIO_BLK_S_IOERR);
+	assert_int_equal(image[0], pattern(0, 0));
+}
+
+static void test_unsupported(void **state)
+{
+	assert_int_equal(request(3, 0, 512, NULL), VIRTIO_BLK_S_UNSUPP);
+	assert_int_equal(request(0xffffffff, 0, 0, NULL), VIRTIO_BLK_S_UNSUPP);
+}
+
+/* A header shorter than 16 bytes: IOERR, nothing transferred. */
+static void test_short_header(void **state)
+{
+	put_hdr(VIRTIO_BLK_T_IN, 0);
+	put_desc(0, HDR, 8, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, DATA, 512, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
+	put_desc(2, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+	memset(fake_ram + DATA, 0, 512);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(fake_ram[STAT], VIRTIO_BLK_S_IOERR);
+	assert_int_equal(fake_ram[DATA], 0);
+	assert_int_equal(ram32(FAKE_USED + 8), 1);
+}
+
+/* No writable byte for the status: cannot be answered: NEEDS_RESET,
+ * nothing on the used ring. */
+static void test_no_status_byte(void **state)
+{
+	put_hdr(VIRTIO_BLK_T_OUT, 0);
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, DATA, 512, 0, 0);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_true(rd32(VIRTIO_MMIO_STATUS) &
+		    VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	assert_non_null(strstr(blk.mmio.broken, "has no writable status"));
+	assert_int_equal(ram16(FAKE_USED + 2), 0);
+	assert_int_equal(image[0], pattern(0, 0));
+}
+
+/* Any framing: header split, data split in the middle of sectors (the
+ * bounce buffer), status in the same buffer as the data's end. */
+static void test_any_layout(void **state)
+{
+	put_hdr(VIRTIO_BLK_T_IN, 2);
+	put_desc(0, HDR, 3, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, HDR + 3, 13, VIRTQ_DESC_F_NEXT, 2);
+	put_desc(2, DATA, 700, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 3);
+	put_desc(3, DATA + 0x1000, 325, VIRTQ_DESC_F_WRITE, 0);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(ram16(FAKE_USED + 2), 1);
+	assert_int_equal(ram32(FAKE_USED + 8), 1025);
+	assert_memory_equal(fake_ram + DATA, image + 2 * 512, 700);
+	assert_memory_equal(fake_ram + DATA + 0x1000, image + 2 * 512 + 700,
+			    324);
+	assert_int_equal(fake_ram[DATA + 0x1000 + 324], VIRTIO_BLK_S_OK);
+}
+
+/* A write split mid-sector lands whole. */
+static void test_write_split(void **state)
+{
+	put_hdr(VIRTIO_BLK_T_OUT, 4);
+	for (unsigned i = 0; i < 512; i++)
+		fake_ram[DATA + i] = (uint8_t)(0x99 ^ i);
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, DATA, 100, VIRTQ_DESC_F_NEXT, 2);
+	put_desc(2, DATA + 100, 412, VIRTQ_DESC_F_NEXT, 3);
+	put_desc(3, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(fake_ram[STAT], VIRTIO_BLK_S_OK);
+	assert_memory_equal(image + 4 * 512, fake_ram + DATA, 512);
+}
+
+/* One notify does every request available, up to the queue size. */
+static void test_batch(void **state)
+{
+	put_hdr(VIRTIO_BLK_T_FLUSH, 0);
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+	for (unsigned i = 0; i < QSIZE; i++)
+		make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(ram16(FAKE_USED + 2), QSIZE);
+	assert_int_equal(blk.requests, QSIZE);
+	assert_true(rd32(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING);
+}
+
+/* A loop in the chain: the transport's NEEDS_RESET with the queue's
+ * reason; a reset and a new setup bring the disk back. */
+static void test_garbage_then_reset(void **state)
+{
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 0);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_true(rd32(VIRTIO_MMIO_STATUS) &
+		    VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	assert_non_null(strstr(blk.mmio.broken, "queue 0: chain 0 loops"));
+	wr32(VIRTIO_MMIO_STATUS, 0);
+	memset(fake_ram + FAKE_AVAIL, 0, 0x2000);
+	bring_up();
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 1, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	assert_memory_equal(fake_ram + DATA, image + 512, 512);
+}
+
+static void test_read_only(void **state)
+{
+	wr32(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_true(rd32(VIRTIO_MMIO_DEVICE_FEATURES) & VIRTIO_BLK_F_RO);
+	memset(fake_ram + DATA, 0, 512);
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, 0, 512, NULL),
+			 VIRTIO_BLK_S_IOERR);
+	assert_int_equal(image[0], pattern(0, 0));
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 0, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+}
+
+static void test_ramdisk_sizes(void **state)
+{
+	struct ramdisk r;
+	uint8_t b[1024];
+
+	assert_int_equal(ramdisk_init(&r, "x", b, 1000, false), -1);
+	assert_int_equal(ramdisk_init(&r, "x", b, 0, false), -1);
+	assert_int_equal(ramdisk_init(&r, "x", b, 1024, false), 0);
+	assert_int_equal(r.backend.sectors, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_config),
+		T(test_read),
+		T(test_write_flush_read),
+		T(test_get_id),
+		T(test_beyond_the_end),
+		T(test_partial_sector),
+		T(test_unsupported),
+		T(test_short_header),
+		T(test_no_status_byte),
+		T(test_any_layout),
+		T(test_write_split),
+		T(test_batch),
+		T(test_garbage_then_reset),
+		cmocka_unit_test_setup_teardown(test_read_only, setup_ro,
+						teardown),
+		T(test_ramdisk_sizes),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
