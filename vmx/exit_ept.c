@@ -132,8 +132,8 @@ static enum exit_action emulate_device(struct vcpu *v, const struct decoded *d,
 		mmiobus_write(dev, gpa, d->size, value);
 	}
 	vmcs_writen(VMCS_GUEST_RSP, gpr[GPR_RSP]);
-	v->exit_insn_len = d->len;
-	return EXIT_ADVANCE;
+	vcpu_skip_insn_len(v, d->len);
+	return EXIT_RESUME;
 }
 
 /* Decode, or reuse the last decoding when the same bytes come back in
