@@ -54,7 +54,7 @@ void monitor_init(struct monitor *m, const struct monitor_ops *ops, void *ctx)
 void monitor_open(struct monitor *m)
 {
 	m->len = 0;
-	mon_printf(m, "\nmonitor: type help for the commands, exit or Ctrl-A "
+	mon_printf(m, "\nmonitor: type help for the commands, exit or Ctrl-A m "
 		      "to go back\n" MONITOR_PROMPT);
 }
 
@@ -137,6 +137,9 @@ static void list_vm(struct monitor *m, unsigned i, uint64_t interval_ns)
 
 	m->ops->vm_info(m->ctx, i, &v);
 	busy = v.guest_ns + v.host_ns;
+	/* `start` begins a new run from zero counters */
+	if (busy < m->prev_busy_ns[i] || v.exits < m->prev_exits[i])
+		m->prev_busy_ns[i] = m->prev_exits[i] = 0;
 	d_busy = busy - m->prev_busy_ns[i];
 	d_exits = v.exits - m->prev_exits[i];
 	m->prev_busy_ns[i] = busy;
@@ -268,7 +271,7 @@ static const struct monitor_cmd commands[] = {
 	{"stop", "VM", "stop it for good", cmd_stop},
 	{"start", "VM", "start a stopped VM again from its configuration",
 	 cmd_start},
-	{"exit", "", "back to the VM console (also Ctrl-A)", cmd_exit},
+	{"exit", "", "back to the VM console (also Ctrl-A m)", cmd_exit},
 	{"quit", "", "stop every VM and power off (also Ctrl-A x)", cmd_quit},
 };
 

@@ -17,7 +17,7 @@
 #define MONITOR_PROMPT	  "monitor> "
 
 /* One VM as `list` and `stats` show it; the counters run from its
- * first start and never go back. */
+ * start (`start` begins again from zero). */
 struct monitor_vm_info {
 	const char *name;
 	const char *state; /* "running", "paused", "stopped" */

@@ -113,12 +113,43 @@ static void test_monitor_open_type_close(void **state)
 	/* Digits and x in the monitor are text, not commands. */
 	expect('1', ACT_TO_MONITOR);
 	expect('x', ACT_TO_MONITOR);
-	expect(CTRL_A, ACT_MONITOR_CLOSE);
+	/* Ctrl-A again (then m, Ctrl-A or any key) closes it. */
+	expect(CTRL_A, ACT_NONE);
+	assert_int_equal(mux.mode, MUX_MONITOR_ESCAPE);
+	expect('m', ACT_MONITOR_CLOSE);
 	assert_int_equal(mux.mode, MUX_VM);
 	expect('y', ACT_TO_VM);
 	/* M works as m. */
 	expect(CTRL_A, ACT_NONE);
 	expect('M', ACT_MONITOR_OPEN);
+	expect(CTRL_A, ACT_NONE);
+	expect(CTRL_A, ACT_MONITOR_CLOSE); /* not a literal for the VM */
+	expect('z', ACT_TO_VM);
+	expect(CTRL_A, ACT_NONE);
+	expect('m', ACT_MONITOR_OPEN);
+	expect(CTRL_A, ACT_NONE);
+	expect('\r', ACT_MONITOR_CLOSE);
+	expect('\r', ACT_TO_VM);
+}
+
+/* Ctrl-A x quits from the monitor too; Ctrl-A N leaves it for VM N. */
+static void test_monitor_quit_and_focus(void **state)
+{
+	struct console_mux_action a;
+
+	expect(CTRL_A, ACT_NONE);
+	expect('m', ACT_MONITOR_OPEN);
+	expect(CTRL_A, ACT_NONE);
+	expect('x', ACT_QUIT);
+	assert_int_equal(mux.mode, MUX_VM);
+	expect(CTRL_A, ACT_NONE);
+	expect('m', ACT_MONITOR_OPEN);
+	expect(CTRL_A, ACT_NONE);
+	a = feed('3');
+	assert_int_equal(a.act, ACT_FOCUS);
+	assert_int_equal(a.vm, 3);
+	assert_int_equal(mux.mode, MUX_VM);
+	expect('q', ACT_TO_VM);
 }
 
 /* The monitor's `exit` command closes it from the other side. */
@@ -158,6 +189,7 @@ int main(void)
 		cmocka_unit_test_setup(test_quit_both_cases, setup),
 		cmocka_unit_test_setup(test_monitor_open_type_close, setup),
 		cmocka_unit_test_setup(test_monitor_closed_by_command, setup),
+		cmocka_unit_test_setup(test_monitor_quit_and_focus, setup),
 		cmocka_unit_test_setup(test_unknown_key_is_help, setup),
 	};
 	return cmocka_run_group_tests_name("console_mux", tests, NULL, NULL);

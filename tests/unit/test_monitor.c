@@ -210,6 +210,26 @@ static void test_list_rates_over_interval(void **state)
 			  "    0.0        0\n");
 }
 
+/* A VM started again counts from zero: the rate is over what it did
+ * since, not a wrapped-around difference. */
+static void test_list_after_counters_restart(void **state)
+{
+	now += 1000 * MS;
+	vms[2].guest_ns = 800 * MS;
+	vms[2].exits = 5000;
+	monitor_run(&mon, "list");
+	assert_output_has(" tiny           stopped      1   512 KiB      1"
+			  "   80.0     5000\n");
+	clear_output();
+	now += 1000 * MS;
+	vms[2].state = "running";
+	vms[2].guest_ns = 300 * MS;
+	vms[2].exits = 40;
+	monitor_run(&mon, "list");
+	assert_output_has(" tiny           running      1   512 KiB      1"
+			  "   30.0       40\n");
+}
+
 /* Two lists at the same instant: no division by zero, 0% shown. */
 static void test_list_zero_interval(void **state)
 {
@@ -408,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup(test_help_names_every_command, setup),
 		cmocka_unit_test_setup(test_list_rates_over_interval, setup),
 		cmocka_unit_test_setup(test_list_zero_interval, setup),
+		cmocka_unit_test_setup(test_list_after_counters_restart, setup),
 		cmocka_unit_test_setup(test_stats_shows_times_and_exits, setup),
 		cmocka_unit_test_setup(test_vm_commands_call_ops, setup),
 		cmocka_unit_test_setup(test_vm_command_refused, setup),
