@@ -377,8 +377,8 @@ void vm_control_slice_start(struct vcpu *v)
 			req == VCPU_REQ_START ? "start" : "reset", err);
 		return;
 	}
-	pr_info("vm %s: %s", vm->name,
-		req == VCPU_REQ_START ? "started again" : "reset");
+	log_printf(LOG_INFO, "vm %s: %s", vm->name,
+		   req == VCPU_REQ_START ? "started again" : "reset");
 }
 
 void vm_control_slice_end(struct vcpu *v)

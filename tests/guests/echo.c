@@ -1,7 +1,8 @@
 /*
  * tests/guests/echo.c - a console guest: reads lines from its UART
  * (polling LSR.DR, as a simple boot loader or monitor does) and prints
- * each back as "got 'LINE'". The operator's keys reach it through the
+ * each back as "got 'LINE'", control bytes shown as ^A, ^B, ... The
+ * operator's keys reach it through the
  * hypervisor's console (docs/console.md). Between polls it spins a while
  * so that waiting costs few exits. Command line: rounds=N prints a
  * "waiting" line every N empty polls (default 0: never).
@@ -61,6 +62,9 @@ int main(uint32_t magic, uint32_t info)
 			len--;
 		} else if (c >= 0x20 && c < 0x7f && len < LINE_MAX) {
 			line[len++] = c;
+		} else if ((unsigned char)c < 0x20 && len < LINE_MAX - 1) {
+			line[len++] = '^';
+			line[len++] = (char)(c + '@');
 		}
 	}
 }
