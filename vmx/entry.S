@@ -4,16 +4,23 @@
  *
  *   int vmx_run(struct guest_regs *regs, int launched)
  *
- * saves the host's callee-saved registers, writes the stack pointer into
- * the VMCS's host RSP if it changed since the last entry, loads the
- * guest's general registers from *regs and executes VMLAUNCH
- * (launched == 0) or VMRESUME. (CR2 is not switched here: see struct
- * guest_regs in vmx/vcpu.h.) A VM exit
- * lands at vmx_exit (the VMCS's host RIP) with that stack: it saves the
- * guest registers back into *regs and returns 0. If the entry instruction
- * itself fails, vmx_run returns 1 (VMfailInvalid) or 2 (VMfailValid: see
- * the VM-instruction error). SDM Vol. 3C, "VMLAUNCH/VMRESUME", "Host-State
- * Area" and "Loading Host State" (on exit RFLAGS is 0x2: interrupts off).
+ * runs the guest for one time slice. It saves the host's callee-saved
+ * registers, writes the stack pointer into the VMCS's host RSP if it
+ * changed since the last entry, loads the guest's general registers from
+ * *regs and executes VMLAUNCH (launched == 0) or VMRESUME.
+ * (CR2 is not switched here: see struct guest_regs in vmx/vcpu.h.)
+ *
+ * A VM exit lands at vmx_exit (the VMCS's host RIP) with that same
+ * stack. It saves the guest registers into *regs and calls the C handler
+ *
+ *   bool run_exit(struct vcpu *v)     (vmx/run.c; regs is v's first field)
+ *
+ * which returns true to enter the guest again at once (VMRESUME, without
+ * leaving this file: the exit fast path) or false to end the slice, when
+ * vmx_run returns 0. If VMLAUNCH/VMRESUME itself fails, vmx_run returns
+ * 1 (VMfailInvalid) or 2 (VMfailValid: see the VM-instruction error).
+ * SDM Vol. 3C, "VMLAUNCH/VMRESUME", "Host-State Area" and "Loading Host
+ * State" (on exit RFLAGS is 0x2: interrupts off, flags clear).
  */
 #include "asm_offsets.h"
 
@@ -34,7 +41,8 @@ vmx_run:
 	movq $VMCS_HOST_RSP_FIELD, %rax
 	vmwrite %rsp, %rax
 	jbe 3f				/* cannot happen with a current VMCS */
-2:	cmpl $0, %esi			/* flags survive the MOVs below */
+2:	cmpl $0, %esi			/* ZF: launch; flags survive the MOVs */
+enter:					/* rdi = regs, (%rsp) = regs */
 	movq GREG_RAX(%rdi), %rax
 	movq GREG_RBX(%rdi), %rbx
 	movq GREG_RCX(%rdi), %rcx
@@ -58,8 +66,7 @@ vmx_run:
 3:	movl $1, %eax			/* VMfailInvalid: CF=1 */
 	jc 4f
 	movl $2, %eax			/* VMfailValid: ZF=1 */
-4:	addq $8, %rsp
-	jmp 5f
+4:	jmp 5f
 
 vmx_exit:
 	xchgq %rdi, (%rsp)		/* rdi = regs; guest rdi on the stack */
@@ -77,10 +84,16 @@ vmx_exit:
 	movq %r13, GREG_R13(%rdi)
 	movq %r14, GREG_R14(%rdi)
 	movq %r15, GREG_R15(%rdi)
-	popq %rax			/* the guest's rdi */
+	movq (%rsp), %rax		/* the guest's rdi */
 	movq %rax, GREG_RDI(%rdi)
-	xorl %eax, %eax
-5:	popq %r15
+	movq %rdi, (%rsp)		/* regs at (%rsp) again */
+	call run_exit			/* %rsp is 16-byte aligned here */
+	movq (%rsp), %rdi
+	testb %al, %al			/* ZF=0: VMRESUME, as enter expects */
+	jnz enter
+	xorl %eax, %eax			/* the slice is over: vmx_run returns 0 */
+5:	addq $8, %rsp			/* regs */
+	popq %r15
 	popq %r14
 	popq %r13
 	popq %r12

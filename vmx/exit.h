@@ -9,6 +9,7 @@
 
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
+#include "vmx/vmcs.h"
 
 /* What the run loop does after a handler. A handler that completes an
  * instruction calls vcpu_skip_insn() itself or returns EXIT_ADVANCE; an
@@ -23,12 +24,21 @@ enum exit_action {
 
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);
 
-/* Read the exit's basic information, re-inject any event whose delivery
- * the exit interrupted, and run the handler for its reason. */
-enum exit_action exit_dispatch(struct vcpu *v);
+/* Handle the exit that just happened: read its reason, re-inject any
+ * event whose delivery the exit interrupted, run the handler for its
+ * reason and, on EXIT_ADVANCE, skip the instruction. True when the
+ * guest can be entered again at once (EXIT_RESUME or EXIT_ADVANCE). */
+bool exit_handle(struct vcpu *v);
 
-/* Move RIP past the exiting instruction (VM-exit instruction length). */
+/* Move RIP past the exiting instruction (VM-exit instruction length),
+ * or past `len` bytes for an instruction the hypervisor decoded itself
+ * (an EPT violation gives no instruction length). */
 void vcpu_skip_insn(struct vcpu *v);
+void vcpu_skip_insn_len(struct vcpu *v, unsigned len);
+
+/* The exit qualification of the exit being handled, read when a handler
+ * needs it (most exits do not). */
+#define vcpu_exit_qualification() vmcs_readn(VMCS_EXIT_QUALIFICATION)
 /* Queue an exception for the next VM entry (SDM Vol. 3C, "VM-Entry
  * Controls for Event Injection"). */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,

@@ -8,6 +8,8 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "lib/string.h"
+#include "kernel/tsc.h"
+#include "vmx/cpuid_tsc.h"
 #include "vmx/exit.h"
 #include "vmx/hypercall_abi.h"
 #include "vmx/vmcs.h"
@@ -59,26 +61,59 @@ static void cpuid_hypervisor(uint32_t leaf, struct cpuid_regs *r)
 	memcpy(&r->edx, HV_CPUID_SIGNATURE + 8, 4);
 }
 
-enum exit_action exit_cpuid(struct vcpu *v)
+/* Leaves below 32 whose host answer is changed before the guest sees it. */
+#define CPUID_LEAF_TSC	0x15
+#define CPUID_LEAF_FREQ 0x16
+#define CPUID_FIXED_LEAVES                                  \
+	(BIT(1) | BIT(6) | BIT(0xa) | BIT(CPUID_LEAF_TSC) | \
+	 BIT(CPUID_LEAF_FREQ))
+
+static __attribute__((noinline)) void cpuid_fix(struct vcpu *v, uint32_t leaf,
+						struct cpuid_regs *r)
 {
-	uint32_t leaf = (uint32_t)v->regs.rax;
-	uint32_t subleaf = (uint32_t)v->regs.rcx;
+	switch (leaf) {
+	case 1: cpuid_leaf1(v, r); break;
+	/* The guest's clocks are the TSC frequency measured at boot, which
+	 * may differ from what the CPU claims (in Bochs by 35x). */
+	case CPUID_LEAF_TSC: *r = cpuid_leaf_tsc(tsc_khz); break;
+	case CPUID_LEAF_FREQ: *r = cpuid_leaf_freq(tsc_khz); break;
+	default: /* 6: no power management; 0xa: no PMU */
+		*r = (struct cpuid_regs){0};
+	}
+}
+
+/* A leaf the hypervisor answers or changes. */
+static __attribute__((noinline)) enum exit_action cpuid_emulate(struct vcpu *v,
+								uint32_t leaf)
+{
 	struct cpuid_regs r;
 
-	if (leaf >= HV_CPUID_BASE && leaf < HV_CPUID_BASE + 0x100) {
+	if (leaf - HV_CPUID_BASE < 0x100) {
 		cpuid_hypervisor(leaf, &r);
 	} else {
-		r = cpuid(leaf, subleaf);
-		if (leaf == 1)
-			cpuid_leaf1(v, &r);
-		else if (leaf == 6)
-			r = (struct cpuid_regs){0}; /* no power management */
-		else if (leaf == 0xa)
-			r = (struct cpuid_regs){0}; /* no PMU */
+		r = cpuid(leaf, (uint32_t)v->regs.rcx);
+		cpuid_fix(v, leaf, &r);
 	}
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
 	v->regs.rdx = r.edx;
+	return EXIT_ADVANCE;
+}
+
+/* The common case (a leaf passed through unchanged) is a CPUID straight
+ * into the guest's registers: this runs in every CPUID exit. */
+enum exit_action exit_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->regs.rax;
+
+	if (leaf < 32 ? (BIT(leaf) & CPUID_FIXED_LEAVES)
+		      : leaf - HV_CPUID_BASE < 0x100)
+		return cpuid_emulate(v, leaf);
+	/* 32-bit results, zero-extended as CPUID does in 64-bit mode */
+	__asm__ volatile("cpuid"
+			 : "=a"(v->regs.rax), "=b"(v->regs.rbx),
+			   "=c"(v->regs.rcx), "=d"(v->regs.rdx)
+			 : "a"(leaf), "c"((uint32_t)v->regs.rcx));
 	return EXIT_ADVANCE;
 }

@@ -114,7 +114,7 @@ static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 
 enum exit_action exit_cr_access(struct vcpu *v)
 {
-	uint64_t q = v->exit_qualification;
+	uint64_t q = vcpu_exit_qualification();
 	unsigned cr = CR_NUMBER(q);
 	enum gpr reg = (enum gpr)CR_GPR(q);
 

@@ -153,6 +153,6 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 			(unsigned long)vmcs_readn(VMCS_GUEST_RIP));
 		return EXIT_STOP_VM;
 	}
-	v->exit_insn_len = d.len;
-	return EXIT_ADVANCE;
+	vcpu_skip_insn_len(v, d.len);
+	return EXIT_RESUME;
 }

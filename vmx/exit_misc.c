@@ -140,7 +140,7 @@ enum exit_action exit_entry_failure(struct vcpu *v)
 			? "invalid guest state"
 		: v->exit_reason == EXIT_REASON_MSR_LOADING ? "MSR loading"
 							    : "machine check",
-		(unsigned long)v->exit_qualification);
+		(unsigned long)vcpu_exit_qualification());
 	return EXIT_STOP_VM;
 }
 

@@ -24,6 +24,7 @@
 #define TIMER_MAX		  0xffffffffULL
 
 int vmx_run(struct guest_regs *regs, int launched); /* vmx/entry.S */
+bool run_exit(struct vcpu *v);			    /* called by vmx/entry.S */
 
 struct cpu_run {
 	struct runqueue rq;
@@ -132,54 +133,90 @@ static bool enter_failed(struct vcpu *v, int result)
 	return true;
 }
 
-static void set_timer(uint64_t ticks)
+/* Arm the VMX-preemption timer for `ticks` of guest time; returns the
+ * value written, in timer units. */
+static uint32_t set_timer(uint64_t ticks)
 {
 	uint64_t timer = MIN(ticks >> timer_shift, TIMER_MAX);
 
-	vmcs_write32(VMCS_PREEMPTION_TIMER, timer ? timer : 1);
+	if (!timer)
+		timer = 1;
+	vmcs_write32(VMCS_PREEMPTION_TIMER, timer);
+	return (uint32_t)timer;
 }
 
-/* One slice of v: enter, handle exits, until the slice is used or the
- * vCPU must give the CPU up. When the CPU saves the preemption timer on
- * exit ("save VMX-preemption timer value"), the timer itself carries the
- * rest of the slice across exits and is written once per slice; without
- * that control the rest is recomputed from the TSC before each entry. */
+/* run_exit on a CPU that does not save the preemption timer on exit: the
+ * timer restarts from its VMCS value at every entry, so the rest of the
+ * slice is recomputed from the TSC at every exit, and the TSC splits the
+ * time between guest and hypervisor. */
+static __attribute__((noinline)) bool run_exit_untimed(struct vcpu *v)
+{
+	struct run_slice *s = &v->slice;
+	uint64_t t_exit = rdtsc(), used = t_exit - s->t_entry;
+	bool go_on;
+
+	v->guest_ticks += used;
+	s->left = used >= s->left ? 0 : s->left - used;
+	go_on = exit_handle(v);
+	s->t_entry = rdtsc();
+	v->host_ticks += s->t_entry - t_exit;
+	if (!go_on || !s->left)
+		return 0;
+	set_timer(s->left);
+	return 1;
+}
+
+/* Called by vmx/entry.S after every VM exit, the guest's registers saved
+ * in v->regs: handle the exit; 1 enters the guest again at once, 0 ends
+ * the slice (vmx_run returns). This is the exit fast path: what can be
+ * done once per slice (time accounting, the timer) is not done here when
+ * the CPU saves the preemption timer. */
+bool run_exit(struct vcpu *v)
+{
+	if (__builtin_expect(!v->timer_saved, 0))
+		return run_exit_untimed(v);
+	return exit_handle(v);
+}
+
+/* Time accounting for a slice on a CPU that saves the preemption timer:
+ * the timer only counts down in VMX non-root operation, so what it lost
+ * is exactly the guest's time; the rest of the slice was ours. */
+static void account_slice(struct vcpu *v, uint32_t timer, uint64_t wall)
+{
+	uint64_t guest = (uint64_t)(timer - vmcs_read32(VMCS_PREEMPTION_TIMER))
+			 << timer_shift;
+
+	if (guest > wall)
+		guest = wall;
+	v->guest_ticks += guest;
+	v->host_ticks += wall - guest;
+}
+
+/* One slice of v: enter the guest; vmx_run comes back when an exit ends
+ * the slice (its end, a halt, a stop) or the entry failed. Every other
+ * exit is handled by run_exit and the guest entered again from
+ * entry.S. When the CPU saves the preemption timer on exit ("save
+ * VMX-preemption timer value"), the timer itself carries the rest of the
+ * slice across exits and is written once per slice; without that
+ * control run_exit recomputes the rest from the TSC at each exit. */
 static void run_slice(struct vcpu *v)
 {
 	uint64_t left = sched_slice_ticks(v->sched.weight, base_slice_ticks);
-	uint64_t t_entry, t_exit, t_round;
+	uint64_t t_start;
+	uint32_t timer;
+	int result;
 
 	if (over_time_limit(v))
 		goto out;
-	set_timer(left);
-	t_entry = rdtsc();
-	while (v->state == VCPU_RUNNABLE) {
-		enum exit_action act;
-		int result;
-
-		t_round = t_entry;
-		result = vmx_run(&v->regs, v->launched);
-		t_exit = rdtsc();
-		v->guest_ticks += t_exit - t_entry;
-		if (enter_failed(v, result))
-			break;
+	timer = set_timer(left);
+	v->slice.left = left;
+	t_start = rdtsc();
+	v->slice.t_entry = t_start;
+	result = vmx_run(&v->regs, v->launched);
+	if (v->timer_saved)
+		account_slice(v, timer, rdtsc() - t_start);
+	if (!enter_failed(v, result))
 		v->launched = true;
-		act = exit_dispatch(v);
-		if (act == EXIT_ADVANCE)
-			vcpu_skip_insn(v);
-		t_entry = rdtsc();
-		v->host_ticks += t_entry - t_exit;
-		if (act != EXIT_ADVANCE && act != EXIT_RESUME)
-			break;
-		if (!v->timer_saved) {
-			uint64_t used = t_entry - t_round;
-
-			left = used >= left ? 0 : left - used;
-			if (!left)
-				break;
-			set_timer(left);
-		}
-	}
 out:
 	vm_control_slice_end(v); /* console: runnable, under the VM's lock */
 }

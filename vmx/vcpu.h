@@ -82,10 +82,7 @@ struct vcpu {
 	struct percpu *cpu; /* where the VMCS is loaded, or NULL */
 	volatile enum vcpu_state state;
 	volatile enum vcpu_request request;
-	/* the exit being handled, read once from the VMCS */
-	uint32_t exit_reason;
-	uint64_t exit_qualification;
-	uint32_t exit_insn_len;
+	uint32_t exit_reason; /* of the exit being handled */
 	/* guest state VMX does not hold */
 	uint64_t cr8; /* the task-priority register as the guest set it */
 	uint64_t xcr0;
@@ -98,6 +95,11 @@ struct vcpu {
 	uint64_t guest_ticks; /* TSC ticks in VMX non-root operation */
 	uint64_t host_ticks;  /* TSC ticks handling its exits */
 	bool timer_saved;     /* the CPU saves the preemption timer on exit */
+	/* The slice being run (vmx/run.c): ticks left and the TSC at the
+	 * last entry, kept only when the CPU does not save the timer. */
+	struct run_slice {
+		uint64_t left, t_entry;
+	} slice;
 	/* The last instruction decoded for an access to nothing or MMIO
 	 * (vmx/exit_ept.c), reused when the same bytes come back. */
 	struct decode_cache {

@@ -4,9 +4,14 @@
  */
 #include "drivers/virt/portbus.h"
 
-static uint32_t all_ones(unsigned size)
+/* The bits an access of `size` bytes (1, 2 or 4) carries; a table, as
+ * this runs in every port exit (any other size carries nothing). */
+static inline uint32_t all_ones(unsigned size)
 {
-	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+	static const uint32_t ones[8] = {
+		[1] = 0xff, [2] = 0xffff, [4] = 0xffffffff};
+
+	return ones[size & 7];
 }
 
 int portbus_add(struct port_bus *bus, const struct port_device *dev)
@@ -26,18 +31,43 @@ int portbus_add(struct port_bus *bus, const struct port_device *dev)
 	return 0;
 }
 
-/* The device whose range holds all of [port, port+size), or NULL. */
-static struct port_device *portbus_find(struct port_bus *bus, uint16_t port,
-					unsigned size)
+static inline bool portbus_holds(const struct port_device *d, uint16_t port,
+				 unsigned size)
+{
+	/* port >= base and port + size <= base + count, in one compare:
+	 * below base the 16-bit difference wraps to 0x10000 - (base -
+	 * port), more than count can be, since base + count <= 0x10000
+	 * (portbus_add) */
+	return (uint32_t)(uint16_t)(port - d->base) + size <= d->count;
+}
+
+static struct port_device *portbus_search(struct port_bus *bus, uint16_t port,
+					  unsigned size)
 {
 	for (unsigned i = 0; i < bus->count; i++) {
 		struct port_device *d = &bus->devices[i];
 
-		if (port >= d->base &&
-		    (uint32_t)port + size <= (uint32_t)d->base + d->count)
+		if (portbus_holds(d, port, size)) {
+			bus->last = i;
 			return d;
+		}
 	}
 	return NULL;
+}
+
+/* The device whose range holds all of [port, port+size), or NULL. The
+ * device found last is tried first: a driver polling a status register
+ * (a UART's LSR) asks the same device again and again. */
+static inline __attribute__((always_inline)) struct port_device *
+portbus_find(struct port_bus *bus, uint16_t port, unsigned size)
+{
+	struct port_device *d = &bus->devices[bus->last];
+
+	/* bus->last is always < PORTBUS_DEVICES_MAX; an empty slot has
+	 * count 0 and holds nothing */
+	if (portbus_holds(d, port, size))
+		return d;
+	return portbus_search(bus, port, size);
 }
 
 uint32_t portbus_read(struct port_bus *bus, uint16_t port, unsigned size)

@@ -26,6 +26,7 @@ struct port_device {
 struct port_bus {
 	unsigned count;
 	struct port_device devices[PORTBUS_DEVICES_MAX];
+	unsigned last; /* index of the device found last */
 	uint64_t unclaimed_reads, unclaimed_writes;
 };
 
