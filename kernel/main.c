@@ -24,6 +24,7 @@
 #include "lib/string.h"
 #include "vmx/run.h"
 #include "vmx/vm.h"
+#include "vmx/vm_control.h"
 #include "vmx/vmxon.h"
 
 #define HV_VERSION "0.1"
@@ -203,12 +204,14 @@ static void run_vms(const struct boot_info *bi)
 			   vm->name, (unsigned long)(vm->ram_size >> 20),
 			   (unsigned long)vm->ram, vm->vcpus[0]->run_cpu,
 			   (unsigned long)(vm->overhead_bytes / KIB));
+		vm_control_add(vm);
 		started++;
 	}
 	if (!started) {
 		log_printf(LOG_INFO, "no VM to run");
 		return;
 	}
+	vm_control_begin();
 	smp_release_aps(run_cpu);
 	run_cpu(this_cpu());
 	log_printf(LOG_INFO, "all VMs have stopped");

@@ -15,6 +15,7 @@
 #include "vmx/exit.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_state.h"
+#include "vmx/vm_control.h" /* console hooks, marked "console:" */
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_error.h"
@@ -81,6 +82,12 @@ int run_add_vm(struct vm *vm, char *err, size_t n)
 void run_vm_stopped(struct vm *vm)
 {
 	__atomic_sub_fetch(&vms_running, 1, __ATOMIC_SEQ_CST);
+}
+
+/* console: the monitor's `start` runs a stopped VM again. */
+void run_vm_started(struct vm *vm)
+{
+	__atomic_add_fetch(&vms_running, 1, __ATOMIC_SEQ_CST);
 }
 
 /* Make v's VMCS current here and give the CPU v's extended state. */
@@ -211,7 +218,7 @@ static void run_slice(struct vcpu *v)
 	if (!enter_failed(v, result))
 		v->launched = true;
 out:
-	v->sched.runnable = v->state == VCPU_RUNNABLE;
+	vm_control_slice_end(v); /* console: runnable, under the VM's lock */
 }
 
 void run_cpu(struct percpu *cpu)
@@ -230,11 +237,13 @@ void run_cpu(struct percpu *cpu)
 								   sched));
 
 			run_switch_to(cr, cpu, v);
+			vm_control_slice_start(v); /* console: reset/start */
 			run_slice(v);
 		} else {
 			cpu_relax();
 		}
 		if (boot_cpu) {
+			vm_control_poll(); /* console: the operator's keys */
 			console_flush();
 			if (!__atomic_load_n(&vms_running, __ATOMIC_SEQ_CST))
 				return;

@@ -18,6 +18,8 @@ int run_add_vm(struct vm *vm, char *err, size_t err_size);
 void run_cpu(struct percpu *cpu);
 /* vm_stop tells the run loop that one VM fewer is running. */
 void run_vm_stopped(struct vm *vm);
+/* The monitor's `start` tells it that one VM more is running. */
+void run_vm_started(struct vm *vm);
 /* Print one line per VM: state, why it stopped, run time, exits. */
 void run_print_stats(void);
 

@@ -59,6 +59,15 @@ enum gpr {
 enum vcpu_state {
 	VCPU_RUNNABLE,
 	VCPU_STOPPED, /* its VM stopped */
+	VCPU_PAUSED,  /* its VM paused from the monitor (vmx/vm_control.c) */
+};
+
+/* What the operator asked of a vCPU (vmx/vm_control.c); the CPU that
+ * runs it does it before its next slice, with its VMCS current. */
+enum vcpu_request {
+	VCPU_REQ_NONE,
+	VCPU_REQ_RESET, /* `reset`: reload the kernel, keep the counters */
+	VCPU_REQ_START, /* `start`: the same, as a new run: counters zeroed */
 };
 
 struct vm;
@@ -72,6 +81,7 @@ struct vcpu {
 	bool launched;	    /* VMLAUNCH done: the next entry is VMRESUME */
 	struct percpu *cpu; /* where the VMCS is loaded, or NULL */
 	volatile enum vcpu_state state;
+	volatile enum vcpu_request request;
 	uint32_t exit_reason; /* of the exit being handled */
 	/* guest state VMX does not hold */
 	uint64_t cr8; /* the task-priority register as the guest set it */

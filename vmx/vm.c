@@ -196,10 +196,26 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	return vm;
 }
 
-bool vm_restart(struct vcpu *v, const char *why)
+/* Shared by vm_restart and vmx/vm_control.c (the monitor's reset and
+ * start). */
+int vm_reload(struct vcpu *v, char *err, size_t n)
 {
 	struct vm *vm = v->vm;
 	struct mb_boot_state st;
+
+	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
+	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err, n))
+		return -1;
+	vcpu_reset(v, &st);
+	if (vm->has_disk) /* its disk keeps its data, as a real one would */
+		virtio_mmio_reset(&vm->blk.mmio);
+	vm_console_flush(vm);
+	return 0;
+}
+
+bool vm_restart(struct vcpu *v, const char *why)
+{
+	struct vm *vm = v->vm;
 	char err[160];
 
 	if (vm->restarts == VM_RESTARTS_MAX) {
@@ -209,16 +225,10 @@ bool vm_restart(struct vcpu *v, const char *why)
 		return false;
 	}
 	vm->restarts++;
-	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
-	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err,
-			   sizeof(err))) {
+	if (vm_reload(v, err, sizeof(err))) {
 		vm_stop(vm, "%s; restarting failed: %s", why, err);
 		return false;
 	}
-	vcpu_reset(v, &st);
-	if (vm->has_disk) /* its disk keeps its data, as a real one would */
-		virtio_mmio_reset(&vm->blk.mmio);
-	vm_console_flush(vm);
 	pr_info("vm %s: %s: restarted (%u of %u)", vm->name, why, vm->restarts,
 		VM_RESTARTS_MAX);
 	return true;

@@ -23,6 +23,17 @@
 enum vm_state {
 	VM_RUNNING,
 	VM_STOPPED,
+	VM_PAUSED, /* from the monitor (vmx/vm_control.c) */
+};
+
+/* Console input for the VM, waiting for room in its UART's receive
+ * FIFO; only the boot CPU touches it (vmx/vm_control.c). */
+#define VM_INPUT_BUF 256
+
+struct vm_input {
+	uint8_t buf[VM_INPUT_BUF];
+	unsigned head, count;
+	uint64_t dropped; /* bytes typed while buf was full */
 };
 
 struct vm_console {
@@ -55,6 +66,7 @@ struct vm {
 	bool has_disk;
 	struct ramdisk disk; /* from the boot module named by `disk` */
 	struct virtio_blk blk;
+	struct vm_input input;
 	uint64_t unhandled_mmio_writes;
 	uint64_t overhead_bytes; /* hypervisor memory besides RAM and EPT */
 };
@@ -71,6 +83,10 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
  * kernel no longer loads), with the VM stopped and the reason said. */
 #define VM_RESTARTS_MAX 5
 bool vm_restart(struct vcpu *v, const char *why);
+/* Zeroed RAM, the kernel loaded again, the vCPU at its entry (VMCS
+ * current on this CPU): 0, or -1 with why in err. vm_restart and the
+ * monitor's reset/start (vmx/vm_control.c) use it. */
+int vm_reload(struct vcpu *v, char *err, size_t err_size);
 
 /* Stop the VM with a reason (first reason wins); any CPU. */
 void vm_stop(struct vm *vm, const char *fmt, ...)

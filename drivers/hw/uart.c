@@ -1,14 +1,17 @@
 /*
- * drivers/hw/uart.c - polled 16550 UART output on the host's COM1.
- * Runs with the console lock held, any CPU. Every byte waits for the
- * transmit-holding register to be empty (LSR.THRE): emulated UARTs are
- * paced at the baud rate and drop bytes written early.
+ * drivers/hw/uart.c - polled 16550 UART on the host's COM1.
+ * Output runs with the console lock held, any CPU. Every byte waits for
+ * the transmit-holding register to be empty (LSR.THRE): emulated UARTs
+ * are paced at the baud rate and drop bytes written early. Input is
+ * polled (LSR.DR) by the boot CPU alone: there are no host interrupts.
+ * PC16550D data sheet, "Registers", "Line Status Register".
  */
 #include "arch/x86_64/cpu.h"
 #include "drivers/hw/uart.h"
 
 /* 16550 register offsets and bits (PC16550D data sheet) */
 #define UART_THR	    0 /* transmit holding (DLAB=0) */
+#define UART_RBR	    0 /* receive buffer (DLAB=0), read */
 #define UART_DLL	    0 /* divisor latch low (DLAB=1) */
 #define UART_IER	    1
 #define UART_DLM	    1
@@ -19,6 +22,7 @@
 #define UART_SCR	    7
 #define LCR_8N1		    0x03
 #define LCR_DLAB	    0x80
+#define LSR_DR		    0x01 /* data ready */
 #define LSR_THRE	    0x20
 #define MCR_DTR_RTS_OUT2    0x0b
 #define FCR_ENABLE_CLEAR    0x07
@@ -58,4 +62,11 @@ void uart_write(const char *buf, size_t len)
 			uart_putc('\r');
 		uart_putc(buf[i]);
 	}
+}
+
+int uart_getc(void)
+{
+	if (!uart_base || !(inb(uart_base + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(uart_base + UART_RBR);
 }

@@ -1,6 +1,7 @@
 /*
- * drivers/hw/uart.h - the host's 16550 serial port (COM1), output only.
- * Called by the kernel console with its lock held.
+ * drivers/hw/uart.h - the host's 16550 serial port (COM1): output for
+ * the kernel console (called with its lock held), polled input for the
+ * operator's keys (the boot CPU only).
  */
 #ifndef DRIVERS_HW_UART_H
 #define DRIVERS_HW_UART_H
@@ -13,5 +14,8 @@
 bool uart_init(uint16_t base);
 /* Send bytes, waiting for THRE before each one (the UART is paced). */
 void uart_write(const char *buf, size_t len);
+/* The next received byte (LSR.DR set), or -1 when none is waiting (or
+ * there is no UART). Never waits. */
+int uart_getc(void);
 
 #endif

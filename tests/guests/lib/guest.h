@@ -21,6 +21,9 @@ int main(uint32_t magic, uint32_t info);
 void serial_init(void);
 void serial_putc(char c);
 void serial_flush(void); /* until the last byte has left the UART */
+/* A received byte, or -1 when none waits (LSR.DR); *overrun (may be
+ * NULL) tells whether LSR.OE said bytes were lost. */
+int serial_getc(bool *overrun);
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- hypervisor or bare machine (hypercall.c) */

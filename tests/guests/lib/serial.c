@@ -21,6 +21,9 @@
 #define LCR_8N1	    0x03
 #define FCR_FIFO    0xc7 /* enable, clear both, 14-byte trigger */
 #define MCR_DTR_RTS 0x03
+#define UART_RBR    0	 /* receive buffer (read) */
+#define LSR_DR	    0x01 /* a received byte is waiting */
+#define LSR_OE	    0x02 /* a received byte was lost */
 #define LSR_THRE    0x20 /* room for a byte */
 #define LSR_TEMT    0x40 /* everything sent */
 
@@ -46,4 +49,15 @@ void serial_flush(void)
 {
 	while (!(inb(COM1 + UART_LSR) & LSR_TEMT))
 		;
+}
+
+int serial_getc(bool *overrun)
+{
+	uint8_t lsr = inb(COM1 + UART_LSR);
+
+	if (overrun)
+		*overrun = lsr & LSR_OE;
+	if (!(lsr & LSR_DR))
+		return -1;
+	return inb(COM1 + UART_RBR);
 }
