@@ -57,6 +57,12 @@ struct trap_frame {
 	uint32_t eip, cs, eflags;
 };
 void idt_install(void);
+/* Point gate VECTOR (below 32) at SELECTOR:OFFSET; TYPE is the access
+ * byte, e.g. 0x8e (present, DPL 0, 32-bit interrupt gate). */
+void idt_set_gate(unsigned vector, uint16_t selector, uint32_t offset,
+		  uint8_t type);
+/* The linear address of gate VECTOR in the IDT. */
+uint32_t idt_gate_address(unsigned vector);
 /* The vector of the last fault an EX_TABLE entry recovered from, or -1. */
 extern volatile int last_fault;
 
