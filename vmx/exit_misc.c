@@ -131,7 +131,8 @@ static void db_update_dr6(void)
  * the loop would keep this CPU for good, as it does the CPU of a PC.
  * So the slice also ends here once it has lasted its length in host
  * time (vmx/run.c sets slice.t_entry at the slice's start and
- * slice.left to its length when the CPU saves the timer). */
+ * slice.left to its length when the CPU saves the timer; without that
+ * control, run_exit_untimed charges each round trip to the slice). */
 static bool exception_slice_over(const struct vcpu *v)
 {
 	return rdtsc() - v->slice.t_entry >= v->slice.left;
@@ -159,8 +160,20 @@ enum exit_action exit_exception(struct vcpu *v)
 		vmcs_writen(VMCS_GUEST_PENDING_DBG, 0);
 		db_update_dr6();
 	}
-	vcpu_inject_exception(v, vector, info & INTR_INFO_DELIVER_ERROR,
-			      vmcs_read32(VMCS_EXIT_INTR_ERROR));
+	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION) {
+		/* INT1 (ICEBP): a trap; as a hardware exception it would
+		 * return to the INT1 itself, so it goes back as what it was,
+		 * with the instruction's length (SDM Vol. 3C, "VM-Entry
+		 * Controls for Event Injection"). */
+		vmcs_write32(VMCS_ENTRY_INTR_INFO,
+			     INTR_INFO_VALID | INTR_TYPE_PRIV_SW_EXCEPTION |
+				     vector);
+		vmcs_write32(VMCS_ENTRY_INSN_LEN,
+			     vmcs_read32(VMCS_EXIT_INSN_LEN));
+	} else {
+		vcpu_inject_exception(v, vector, info & INTR_INFO_DELIVER_ERROR,
+				      vmcs_read32(VMCS_EXIT_INTR_ERROR));
+	}
 	return exception_slice_over(v) ? EXIT_RESCHEDULE : EXIT_RESUME;
 }
 

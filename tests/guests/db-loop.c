@@ -8,8 +8,8 @@
  * hypervisor that intercepts #DB sees each one as a VM exit and keeps
  * the CPU. The stack is a 16-bit segment (SP wraps within 64 KiB), so
  * the endless frames stay in one place and never overwrite the guest.
- * First it checks that a data breakpoint works at all (a write to a
- * watched word gives #DB with DR6.B1). Multiboot2 guest
+ * First it checks that #DB works at all: INT1 gives #DB after the
+ * instruction, a write to a watched word gives #DB with DR6.B1. Multiboot2 guest
  * (docs/guests.md).
  * SDM Vol. 3A, "Debug Registers", "Debug Exception (#DB)" (data
  * breakpoints are traps), "Exception and Interrupt Handling in 32-bit
@@ -107,6 +107,19 @@ static bool probe_breakpoint(void)
 	return last_fault == VECTOR_DB && (dr6 & DR6_B_MASK) == BIT(1);
 }
 
+/* INT1 (ICEBP) raises #DB as a trap: the handler sees the EIP after it. */
+static bool probe_int1(void)
+{
+	last_fault = -1;
+	__asm__ volatile(".byte 0xf1\n" /* int1 */
+			 "2:\n\t" EX_TABLE(2b, 2b)::
+				 : "memory");
+	gprintf("db-loop: int1: %s\n", last_fault == VECTOR_DB
+					       ? "#DB after the instruction"
+					       : "no #DB");
+	return last_fault == VECTOR_DB;
+}
+
 /* Reached only if a #DB handler ever runs: back to the flat stack. */
 __asm__(".text\n"
 	"db_handler_ran:\n\t"
@@ -130,8 +143,9 @@ int main(uint32_t magic, uint32_t info)
 	gprintf("db-loop: starting\n");
 	idt_install();
 	gdt_install();
-	if (!probe_breakpoint()) {
-		gprintf("db-loop: FAILED: expected #DB with DR6.B1\n");
+	if (!probe_int1() || !probe_breakpoint()) {
+		gprintf("db-loop: FAILED: expected #DB after int1, and #DB "
+			"with DR6.B1 for the breakpoint\n");
 		return 1;
 	}
 	idt_set_gate(VECTOR_DB, SEL_CODE0, (uint32_t)db_handler_ran,
