@@ -9,8 +9,8 @@
  * the CPU. The stack is a 16-bit segment (SP wraps within 64 KiB), so
  * the endless frames stay in one place and never overwrite the guest.
  * First it checks that #DB works at all: INT1 gives #DB after the
- * instruction, a write to a watched word gives #DB with DR6.B1. Multiboot2 guest
- * (docs/guests.md).
+ * instruction, a write to a watched word gives #DB with DR6.B1.
+ * Multiboot2 guest (docs/guests.md).
  * SDM Vol. 3A, "Debug Registers", "Debug Exception (#DB)" (data
  * breakpoints are traps), "Exception and Interrupt Handling in 32-bit
  * Mode".
