@@ -106,10 +106,32 @@ enum exit_action exit_triple_fault(struct vcpu *v)
 	return EXIT_STOP_VM;
 }
 
+/* SDM Vol. 3C, "Exit Qualification for Debug Exceptions": the DR6 bits
+ * the #DB would have set (B0-B3, BD, BS); the exit leaves DR6 alone. */
+#define DR6_B0_B3 0xfULL
+#define DR6_BD	  BIT(13)
+#define DR6_BS	  BIT(14)
+
+/* DR6 is not switched by VMX: the guest's value is in the register. A
+ * #DB that exits has not set its bits yet; set them as the CPU would
+ * have, before the #DB goes back to the guest (B0-B3 say which
+ * breakpoints matched this time). */
+static void db_update_dr6(void)
+{
+	uint64_t qual = vcpu_exit_qualification(), dr6;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	dr6 = (dr6 & ~DR6_B0_B3) | (qual & (DR6_B0_B3 | DR6_BD | DR6_BS));
+	__asm__ volatile("mov %0, %%dr6" ::"r"(dr6));
+}
+
 /* #DB and #AC are intercepted only so that a guest cannot loop in their
  * delivery with the CPU never exiting; they go back to the guest as they
- * came. (The exit re-injected nothing: the exception was not yet being
- * delivered.) */
+ * came. Such a loop runs no guest instruction between two of these
+ * exits, so the preemption timer never ends its slice: the run loop's
+ * bound on a slice's host time does (vmx/run.c, run_exit). (An event whose delivery raised this one was re-injected by
+ * exit_handle; the new exception replaces it, as two benign exceptions
+ * are handled one after the other.) */
 enum exit_action exit_exception(struct vcpu *v)
 {
 	uint32_t info = vmcs_read32(VMCS_EXIT_INTR_INFO);
@@ -123,10 +145,24 @@ enum exit_action exit_exception(struct vcpu *v)
 		vm_stop(v->vm, "machine check while the guest ran");
 		return EXIT_STOP_VM;
 	}
-	if (vector == EXC_DB)
+	if (vector == EXC_DB) {
 		vmcs_writen(VMCS_GUEST_PENDING_DBG, 0);
-	vcpu_inject_exception(v, vector, info & INTR_INFO_DELIVER_ERROR,
-			      vmcs_read32(VMCS_EXIT_INTR_ERROR));
+		db_update_dr6();
+	}
+	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION) {
+		/* INT1 (ICEBP): a trap; as a hardware exception it would
+		 * return to the INT1 itself, so it goes back as what it was,
+		 * with the instruction's length (SDM Vol. 3C, "VM-Entry
+		 * Controls for Event Injection"). */
+		vmcs_write32(VMCS_ENTRY_INTR_INFO,
+			     INTR_INFO_VALID | INTR_TYPE_PRIV_SW_EXCEPTION |
+				     vector);
+		vmcs_write32(VMCS_ENTRY_INSN_LEN,
+			     vmcs_read32(VMCS_EXIT_INSN_LEN));
+	} else {
+		vcpu_inject_exception(v, vector, info & INTR_INFO_DELIVER_ERROR,
+				      vmcs_read32(VMCS_EXIT_INTR_ERROR));
+	}
 	return EXIT_RESUME;
 }
 

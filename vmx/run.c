@@ -149,7 +149,7 @@ static uint32_t set_timer(uint64_t ticks)
  * timer restarts from its VMCS value at every entry, so the rest of the
  * slice is recomputed from the TSC at every exit, and the TSC splits the
  * time between guest and hypervisor. */
-static __attribute__((noinline)) bool run_exit_untimed(struct vcpu *v)
+static bool run_exit_untimed(struct vcpu *v)
 {
 	struct run_slice *s = &v->slice;
 	uint64_t t_exit = rdtsc(), used = t_exit - s->t_entry;
@@ -166,15 +166,43 @@ static __attribute__((noinline)) bool run_exit_untimed(struct vcpu *v)
 	return 1;
 }
 
+/* Every RUN_EXITS_PER_CHECK exits, run_exit also checks the TSC: a slice
+ * ends when its length has passed in host time too. The preemption
+ * timer counts guest time only, and some guests run (almost) none
+ * between exits: an exception that raises itself again in its delivery
+ * (tests/guests/ac-loop.c, db-loop.c), a REP INS of 2^64 elements done
+ * in batches. Without this bound such a vCPU would keep its CPU. The
+ * check costs a decrement per exit; a slice can overrun by at most this
+ * many exits. */
+#define RUN_EXITS_PER_CHECK 32
+
+/* The exit after which run_exit checks the time: every exit when the
+ * CPU does not save the preemption timer, else every
+ * RUN_EXITS_PER_CHECK exits. */
+static unsigned exits_per_check(const struct vcpu *v)
+{
+	return v->timer_saved ? RUN_EXITS_PER_CHECK : 1;
+}
+
+static __attribute__((noinline)) bool run_exit_checked(struct vcpu *v)
+{
+	v->slice.exits_left = exits_per_check(v);
+	if (!v->timer_saved)
+		return run_exit_untimed(v);
+	if (!exit_handle(v))
+		return false;
+	return rdtsc() - v->slice.t_entry < v->slice.left;
+}
+
 /* Called by vmx/entry.S after every VM exit, the guest's registers saved
- * in v->regs: handle the exit; 1 enters the guest again at once, 0 ends
- * the slice (vmx_run returns). This is the exit fast path: what can be
- * done once per slice (time accounting, the timer) is not done here when
- * the CPU saves the preemption timer. */
+ * in v->regs: handle the exit; true enters the guest again at once, false
+ * ends the slice (vmx_run returns). This is the exit fast path: what can
+ * be done once per slice (time accounting, the timer) is not done here
+ * when the CPU saves the preemption timer. */
 bool run_exit(struct vcpu *v)
 {
-	if (__builtin_expect(!v->timer_saved, 0))
-		return run_exit_untimed(v);
+	if (__builtin_expect(--v->slice.exits_left == 0, 0))
+		return run_exit_checked(v);
 	return exit_handle(v);
 }
 
@@ -210,6 +238,7 @@ static void run_slice(struct vcpu *v)
 		goto out;
 	timer = set_timer(left);
 	v->slice.left = left;
+	v->slice.exits_left = exits_per_check(v);
 	t_start = rdtsc();
 	v->slice.t_entry = t_start;
 	result = vmx_run(&v->regs, v->launched);

@@ -95,10 +95,13 @@ struct vcpu {
 	uint64_t guest_ticks; /* TSC ticks in VMX non-root operation */
 	uint64_t host_ticks;  /* TSC ticks handling its exits */
 	bool timer_saved;     /* the CPU saves the preemption timer on exit */
-	/* The slice being run (vmx/run.c): ticks left and the TSC at the
-	 * last entry, kept only when the CPU does not save the timer. */
+	/* The slice being run (vmx/run.c): its length (or, when the CPU
+	 * does not save the preemption timer, the ticks left of it), the
+	 * TSC at its start (or at the last entry), and the exits until
+	 * run_exit next checks the TSC. */
 	struct run_slice {
 		uint64_t left, t_entry;
+		unsigned exits_left;
 	} slice;
 	/* The last instruction decoded for an access to nothing or MMIO
 	 * (vmx/exit_ept.c), reused when the same bytes come back. */

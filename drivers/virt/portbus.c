@@ -48,7 +48,7 @@ static struct port_device *portbus_search(struct port_bus *bus, uint16_t port,
 		struct port_device *d = &bus->devices[i];
 
 		if (portbus_holds(d, port, size)) {
-			bus->last = i;
+			bus->last = d;
 			return d;
 		}
 	}
@@ -61,11 +61,10 @@ static struct port_device *portbus_search(struct port_bus *bus, uint16_t port,
 static inline __attribute__((always_inline)) struct port_device *
 portbus_find(struct port_bus *bus, uint16_t port, unsigned size)
 {
-	struct port_device *d = &bus->devices[bus->last];
+	struct port_device *d = bus->last;
 
-	/* bus->last is always < PORTBUS_DEVICES_MAX; an empty slot has
-	 * count 0 and holds nothing */
-	if (portbus_holds(d, port, size))
+	/* NULL until a device was found; then always one of the bus's */
+	if (d && portbus_holds(d, port, size))
 		return d;
 	return portbus_search(bus, port, size);
 }

@@ -26,7 +26,7 @@ struct port_device {
 struct port_bus {
 	unsigned count;
 	struct port_device devices[PORTBUS_DEVICES_MAX];
-	unsigned last; /* index of the device found last */
+	struct port_device *last; /* the device found last, or NULL */
 	uint64_t unclaimed_reads, unclaimed_writes;
 };
 

@@ -1,14 +1,18 @@
 # tests/guests/guests.mk - the freestanding test guests: 32-bit Multiboot2
 # ELF kernels linked at 1 MiB, one per tests/guests/NAME.c, each linked
-# with tests/guests/lib/ and the hypervisor's own lib/fmt.c and
-# lib/string.c built for -m32. Output: build/guests/NAME.elf.
-# See docs/guests.md.
+# with the Multiboot2 header (tests/guests/boot/mb2.S), tests/guests/lib/
+# and the hypervisor's own lib/fmt.c and lib/string.c built for -m32.
+# Output: build/guests/NAME.elf. The hello guest is also built as a
+# Multiboot (v1) ELF (hello-mb1.elf) and as a flat binary with the
+# Multiboot a.out kludge (hello-aout.bin). See docs/guests.md.
 
 GUESTS     := $(sort $(patsubst tests/guests/%.c,%,$(wildcard tests/guests/*.c)))
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
+GUEST_MB1  := $(BUILD)/guests/hello-mb1.elf $(BUILD)/guests/hello-aout.bin
 GUEST_LIB  := $(sort $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)) \
               lib/fmt.c lib/string.c
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guests/obj/%.o,$(GUEST_LIB))
+GUEST_BOOT = $(BUILD)/guests/obj/tests/guests/boot/$(1).S.o
 
 GUEST_CFLAGS := -m32 -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic \
                 -fno-pie -mgeneral-regs-only -fno-asynchronous-unwind-tables \
@@ -26,10 +30,19 @@ $(BUILD)/guests/obj/%.S.o: %.S
 	@$(if $(Q),echo "  AS32    $<")
 	$(Q)$(CC) -m32 -fno-pic -fno-pie -I. -MMD -MP -c $< -o $@
 
+# guest_link OUTPUT, HEADER (a file of tests/guests/boot/), GUEST,
+# [more objects]
+define guest_link
+	@mkdir -p $(dir $(1))
+	@$(if $(Q),echo "  LD32    $(1)")
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $(1) $(call GUEST_BOOT,$(2)) \
+		$(BUILD)/guests/obj/tests/guests/$(3).c.o $(GUEST_LIB_OBJS) $(4)
+endef
+
 $(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%.c.o \
-		       $(GUEST_LIB_OBJS) tests/guests/guest.ld
-	@$(if $(Q),echo "  LD32    $@")
-	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+		       $(GUEST_LIB_OBJS) $(call GUEST_BOOT,mb2) \
+		       tests/guests/guest.ld
+	$(call guest_link,$@,mb2,$*,$(filter $(VIRTIO_LIB_OBJS),$^))
 
 # Only the virtio guests link the virtio driver (tests/guests/lib/virtio/):
 # the others keep their images, hence their memory checksums, as they were.
@@ -44,12 +57,30 @@ $(GUEST_DISK): tests/guests/mkdisk
 	@$(if $(Q),echo "  MKDISK  $@")
 	$(Q)tests/guests/mkdisk $@ 64
 
-guests: $(GUEST_ELFS) $(GUEST_DISK)
+# hello as a Multiboot (v1) ELF, and as a flat binary whose header's
+# a.out-kludge fields say where it goes (no ELF headers at all).
+$(BUILD)/guests/hello-mb1.elf: $(BUILD)/guests/obj/tests/guests/hello.c.o \
+			       $(GUEST_LIB_OBJS) $(call GUEST_BOOT,mb1) \
+			       tests/guests/guest.ld
+	$(call guest_link,$@,mb1,hello)
 
-# The loader's unit test also loads the real guests.
-$(BUILD)/unit/test_load_multiboot: | guests
+$(BUILD)/guests/obj/hello-aout.elf: $(BUILD)/guests/obj/tests/guests/hello.c.o \
+				    $(GUEST_LIB_OBJS) \
+				    $(call GUEST_BOOT,mb1-aout) \
+				    tests/guests/guest.ld
+	$(call guest_link,$@,mb1-aout,hello)
+
+$(BUILD)/guests/hello-aout.bin: $(BUILD)/guests/obj/hello-aout.elf
+	@$(if $(Q),echo "  OBJCOPY $@")
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+guests: $(GUEST_ELFS) $(GUEST_MB1) $(GUEST_DISK)
+
+# The loader's and the guest library's unit tests load the real guests.
+$(BUILD)/unit/test_load_multiboot $(BUILD)/unit/test_guest_lib: | guests
 
 -include $(wildcard $(BUILD)/guests/obj/tests/guests/*.d \
+                   $(BUILD)/guests/obj/tests/guests/boot/*.d \
                    $(BUILD)/guests/obj/tests/guests/lib/*.d \
                    $(BUILD)/guests/obj/tests/guests/lib/virtio/*.d \
                    $(BUILD)/guests/obj/lib/*.d)
@@ -58,4 +89,6 @@ $(BUILD)/unit/test_load_multiboot: | guests
 
 # Keep the objects make would otherwise delete as intermediates.
 .SECONDARY: $(GUEST_LIB_OBJS) $(VIRTIO_LIB_OBJS) \
+	    $(BUILD)/guests/obj/hello-aout.elf \
+	    $(foreach h,mb2 mb1 mb1-aout,$(call GUEST_BOOT,$(h))) \
 	    $(patsubst %,$(BUILD)/guests/obj/tests/guests/%.c.o,$(GUESTS))

@@ -3,9 +3,12 @@
  * reads its memory map, then writes and verifies a pattern (different
  * for each VM id) over all its RAM above its own image, and prints a
  * checksum of it. A leak between VMs, or RAM that is not really there,
- * shows as a mismatch. Runs as a Multiboot2 guest (docs/guests.md).
+ * shows as a mismatch. Runs as a Multiboot2 guest (hello.elf), and as a
+ * Multiboot (v1) guest (hello-mb1.elf, hello-aout.bin), which also
+ * prints what its information says (docs/guests.md).
  */
 #include "tests/guests/lib/guest.h"
+#include "vmx/multiboot.h"
 
 const char guest_name[] = "hello";
 
@@ -74,22 +77,58 @@ static uint32_t verify(const struct ranges *r, uint32_t id, uint32_t *sum)
 	return 0;
 }
 
-int main(uint32_t magic, uint32_t info)
+/* A Multiboot (v1) loader's information, as the guest sees it. */
+static int mb1_ranges(uint32_t magic, uint32_t info, struct ranges *r,
+		      uint64_t *usable)
+{
+	struct mb1_view v;
+	const char *why = mb1_parse(0, magic, info, &v);
+
+	if (why) {
+		gprintf("hello: unusable Multiboot information: %s\n", why);
+		return -1;
+	}
+	gprintf("hello: Multiboot (v1) information from \"%s\": flags 0x%x, "
+		"mem_lower %u KiB, mem_upper %u KiB\n",
+		v.loader, v.flags, v.mem_lower, v.mem_upper);
+	gprintf("hello: command line \"%s\"; %u modules, the first \"%s\" "
+		"ending at 0x%08x\n",
+		v.cmdline, v.mods_count, v.mod0, v.mods_end);
+	gprintf("hello: memory map of %u ranges, RAM ends at 0x%llx\n",
+		v.mmap_ranges, (unsigned long long)v.ram_end);
+	*usable = v.usable_bytes;
+	mb1_for_each_ram(&v, keep_range, r);
+	return 0;
+}
+
+static int mb2_ranges(uint32_t magic, uint32_t info, struct ranges *r,
+		      uint64_t *usable)
 {
 	struct mb2_view v;
+
+	if (mb2_view(magic, info, &v))
+		return -1;
+	*usable = v.usable_bytes;
+	mb2_for_each_ram(&v, keep_range, r);
+	return 0;
+}
+
+int main(uint32_t magic, uint32_t info)
+{
 	struct ranges r = {0};
 	uint32_t id = vm_id(), sum = 0, bytes = 0;
+	uint64_t usable = 0;
 
 	gprintf("hello: starting\n");
 	gprintf("hello from VM %u\n", id);
 	if (!hv_present())
 		gprintf("hello: no hypervisor (CPUID 0x40000000): running "
 			"bare\n");
-	if (mb2_view(magic, info, &v))
+	if ((magic == MB1_BOOTLOADER_MAGIC ? mb1_ranges : mb2_ranges)(
+		    magic, info, &r, &usable))
 		return 1;
 	gprintf("hello: memory map: %llu KiB usable\n",
-		(unsigned long long)(v.usable_bytes / 1024));
-	mb2_for_each_ram(&v, keep_range, &r);
+		(unsigned long long)(usable / 1024));
 	for (unsigned i = 0; i < r.n; i++)
 		bytes += r.end[i] - r.base[i];
 	gprintf("hello: writing a pattern over %u KiB above 0x%08x\n",

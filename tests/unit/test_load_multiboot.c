@@ -596,7 +596,8 @@ static void test_unknown_requirements(void **state)
 }
 
 /* The real guests: each loads, starts at its ELF entry, and finds its
- * command line. */
+ * command line (hello-mb1.elf in Multiboot information, the others in
+ * Multiboot2 information). */
 static void load_guest_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -625,11 +626,19 @@ static void test_real_guests(void **state)
 		memcpy(&ph, image + eh.e_phoff, sizeof(ph));
 		if (load("iterations=5", NULL, 0) != 0)
 			fail_msg("%s: %s", g.gl_pathv[i], err);
-		assert_int_equal(bs.eax, MB2_BOOTLOADER_MAGIC);
 		assert_int_equal(bs.entry, eh.e_entry);
 		assert_int_equal(ph.p_paddr, 0x100000);
 		assert_memory_equal(mem.base + ph.p_paddr, image + ph.p_offset,
 				    ph.p_filesz);
+		if (strstr(g.gl_pathv[i], "-mb1.elf")) { /* Multiboot (v1) */
+			struct mb1_info info;
+
+			assert_int_equal(bs.eax, MB1_BOOTLOADER_MAGIC);
+			memcpy(&info, mem.base + bs.ebx, sizeof(info));
+			assert_string_equal(gstr(info.cmdline), "iterations=5");
+			continue;
+		}
+		assert_int_equal(bs.eax, MB2_BOOTLOADER_MAGIC);
 		assert_string_equal(gstr(mb2_tag(MB2_ITAG_CMDLINE, 0) + 8),
 				    "iterations=5");
 	}

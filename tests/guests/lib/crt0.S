@@ -1,31 +1,17 @@
 /*
  * tests/guests/lib/crt0.S - what every test guest starts with: the
- * Multiboot2 header and the 32-bit entry point. Runs first in the guest,
- * in 32-bit protected mode with paging off, as GRUB or the hypervisor's
- * Multiboot loader leave it: EAX = magic, EBX = information address.
+ * 32-bit entry point (the Multiboot header is in tests/guests/boot/).
+ * Runs first in the guest, in 32-bit protected mode with paging off, as
+ * GRUB or the hypervisor's Multiboot loader leave it: EAX = magic
+ * (Multiboot2 or Multiboot), EBX = information address.
  * Loads a flat GDT of its own (the loader's GDTR may be stale: Multiboot2
- * Specification, "I386 machine state"), sets up a stack and calls
- * main(magic, info); main's return value becomes the exit code.
+ * Specification, "I386 machine state"; Multiboot Specification,
+ * "Machine state"), sets up a stack and calls main(magic, info); main's
+ * return value becomes the exit code.
  */
-#define MB2_HEADER_MAGIC     0xe85250d6
-#define MB2_ARCH_I386        0
-#define MB2_HEADER_TAG_END   0
 #define GUEST_CS             0x08
 #define GUEST_DS             0x10
 #define STACK_SIZE           16384
-
-	.section .multiboot2, "a"
-	.balign 8
-mb2_header:
-	.long MB2_HEADER_MAGIC
-	.long MB2_ARCH_I386
-	.long mb2_header_end - mb2_header
-	.long -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
-	.balign 8
-	.short MB2_HEADER_TAG_END
-	.short 0
-	.long 8
-mb2_header_end:
 
 	.text
 	.globl _start

@@ -1,7 +1,7 @@
 /*
  * tests/guests/lib/guest.h - the small library every test guest links:
  * serial console, printf, hypercalls (or Bochs power-off when there is no
- * hypervisor), Multiboot2 information, CPUID/MSR/port helpers and an IDT
+ * hypervisor), Multiboot2 and Multiboot information, CPUID/MSR/port helpers and an IDT
  * whose handlers either recover from an expected fault or report it.
  * Runs in the guest: 32-bit protected mode, paging off, CPL 0, one CPU.
  */
@@ -9,12 +9,13 @@
 #define TESTS_GUESTS_LIB_GUEST_H
 
 #include "lib/types.h"
+#include "tests/guests/lib/mb1info.h"
 
 /* Each guest defines its name; library messages start with it. */
 extern const char guest_name[];
 
-/* The guest's main, called by crt0.S with the Multiboot2 magic and the
- * information's address. Its return value is the exit code. */
+/* The guest's main, called by crt0.S with the Multiboot2 (or, for a
+ * Multiboot guest, Multiboot) magic and the information's address. Its return value is the exit code. */
 int main(uint32_t magic, uint32_t info);
 
 /* ---- console (serial.c, print.c) */
@@ -60,6 +61,12 @@ struct trap_frame {
 	uint32_t eip, cs, eflags;
 };
 void idt_install(void);
+/* Point gate VECTOR (below 32) at SELECTOR:OFFSET; TYPE is the access
+ * byte, e.g. 0x8e (present, DPL 0, 32-bit interrupt gate). */
+void idt_set_gate(unsigned vector, uint16_t selector, uint32_t offset,
+		  uint8_t type);
+/* The linear address of gate VECTOR in the IDT. */
+uint32_t idt_gate_address(unsigned vector);
 /* The vector of the last fault an EX_TABLE entry recovered from, or -1. */
 extern volatile int last_fault;
 

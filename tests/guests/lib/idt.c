@@ -57,6 +57,18 @@ void idt_dispatch(struct trap_frame *f)
 	guest_exit(EXIT_EXCEPTION + (int)f->vector);
 }
 
+void idt_set_gate(unsigned vector, uint16_t selector, uint32_t offset,
+		  uint8_t type)
+{
+	idt[vector] = (struct idt_gate){(uint16_t)offset, selector, 0, type,
+					(uint16_t)(offset >> 16)};
+}
+
+uint32_t idt_gate_address(unsigned vector)
+{
+	return (uint32_t)&idt[vector];
+}
+
 void idt_install(void)
 {
 	struct {
@@ -64,11 +76,7 @@ void idt_install(void)
 		uint32_t base;
 	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint32_t)idt};
 
-	for (unsigned v = 0; v < IDT_VECTORS; v++) {
-		uint32_t a = idt_stub_table[v];
-
-		idt[v] = (struct idt_gate){(uint16_t)a, GUEST_CS, 0,
-					   GATE_INTR32, (uint16_t)(a >> 16)};
-	}
+	for (unsigned v = 0; v < IDT_VECTORS; v++)
+		idt_set_gate(v, GUEST_CS, idt_stub_table[v], GATE_INTR32);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
