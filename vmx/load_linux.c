@@ -21,7 +21,6 @@
 #include "vmx/linux_boot.h"
 #include "vmx/load_linux.h"
 
-#define CR0_ET		 BIT(4)
 #define ALIGN_MIN	 PAGE_SIZE
 #define ALIGN_MAX	 GIB
 #define PREF_ADDRESS_MAX (1ULL << 52) /* beyond any guest-physical RAM */
