@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SETUP_SIZE  0x400 /* setup_sects 1 */
 #define KERNEL_SIZE 0x400
 #define IMAGE_SIZE  (SETUP_SIZE + KERNEL_SIZE)
-#define GUARD	    4096
+#define GUARD	    256
 #define GUARD_BYTE  0x5a
 #define CONTROL	    4 /* bytes before the patches */
 
@@ -201,7 +201,7 @@ static void check_success(const struct lx_result *r, struct guest_mem *mem,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t image[IMAGE_SIZE], initrd[255 * 256];
+	static uint8_t image[IMAGE_SIZE], initrd[255 * 64];
 	static char cmdline[255 * 32 + 1];
 	struct lx_params p = {.image = image};
 	struct lx_result r;
@@ -216,7 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		image[LX_HDR_OFFSET + data[i]] = data[i + 1];
 	cut = (size_t)data[3] * 8;
 	p.image_size = IMAGE_SIZE - MIN(cut, IMAGE_SIZE);
-	p.initrd_size = (size_t)data[1] * 256;
+	p.initrd_size = (size_t)data[1] * 64;
 	memset(initrd, data[1], p.initrd_size);
 	p.initrd = p.initrd_size ? initrd : NULL;
 	memset(cmdline, 'c', sizeof(cmdline));
