@@ -8,15 +8,7 @@
 #ifndef VMX_LOAD_MULTIBOOT_H
 #define VMX_LOAD_MULTIBOOT_H
 
-#include "lib/types.h"
-
-/* A VM's RAM: one host-contiguous block that is guest-physical
- * [0, size). The hypervisor identity-maps host memory, so a host pointer
- * is all the loader needs. */
-struct guest_mem {
-	uint8_t *base; /* host pointer to guest-physical 0 */
-	uint64_t size; /* bytes */
-};
+#include "vmx/guest_mem.h"
 
 /* A boot module: its bytes are copied into guest memory. */
 struct mb_module {

@@ -29,7 +29,7 @@ static hpa_t vmcs_alloc(void)
 	return pa;
 }
 
-static int vcpu_fill_vmcs(struct vcpu *v, const struct mb_boot_state *boot,
+static int vcpu_fill_vmcs(struct vcpu *v, const struct vcpu_boot *boot,
 			  char *err, size_t n)
 {
 	struct vmcs_vm_tables t = {
@@ -46,14 +46,14 @@ static int vcpu_fill_vmcs(struct vcpu *v, const struct mb_boot_state *boot,
 	if (vmcs_setup_controls(v, &t, err, n))
 		return -1;
 	vmcs_setup_host(this_cpu());
-	vmcs_setup_guest_multiboot(v, boot->entry, boot->eax, boot->ebx);
+	vmcs_setup_guest(v, boot);
 	v->timer_saved =
 		vmcs_read32(VMCS_EXIT_CONTROLS) & EXIT_SAVE_PREEMPTION_TIMER;
 	return vmcs_clear(v->vmcs) ? 0 : -1;
 }
 
 struct vcpu *vcpu_create(struct vm *vm, unsigned id,
-			 const struct mb_boot_state *boot, char *err, size_t n)
+			 const struct vcpu_boot *boot, char *err, size_t n)
 {
 	hpa_t pa = page_alloc_zeroed(VCPU_PAGES);
 	struct vcpu *v;
@@ -79,11 +79,9 @@ struct vcpu *vcpu_create(struct vm *vm, unsigned id,
 	return v;
 }
 
-void vcpu_reset(struct vcpu *v, const struct mb_boot_state *boot)
+void vcpu_reset(struct vcpu *v, const struct vcpu_boot *boot)
 {
-	vmcs_write32(VMCS_ENTRY_CONTROLS, vmcs_read32(VMCS_ENTRY_CONTROLS) &
-						  ~ENTRY_IA32E_MODE_GUEST);
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
-	vmcs_setup_guest_multiboot(v, boot->entry, boot->eax, boot->ebx);
+	vmcs_setup_guest(v, boot);
 	v->cr8 = 0;
 }

@@ -6,15 +6,15 @@
 #ifndef VMX_VCPU_CREATE_H
 #define VMX_VCPU_CREATE_H
 
-#include "vmx/load_multiboot.h"
+#include "vmx/vcpu_boot.h"
 #include "vmx/vm.h"
 
 struct vcpu *vcpu_create(struct vm *vm, unsigned id,
-			 const struct mb_boot_state *boot, char *err,
+			 const struct vcpu_boot *boot, char *err,
 			 size_t err_size);
 
 /* Back to the state vcpu_create gave it, with a new boot state (VMCS
  * current on this CPU). */
-void vcpu_reset(struct vcpu *v, const struct mb_boot_state *boot);
+void vcpu_reset(struct vcpu *v, const struct vcpu_boot *boot);
 
 #endif

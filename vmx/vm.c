@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/ept_host.h"
+#include "vmx/load_linux.h"
 #include "vmx/load_multiboot.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/run.h"
@@ -21,6 +22,21 @@
 #include "vmx/vmxon.h"
 
 #define RAM_ALIGN (2 * MIB) /* so the EPT can use 2 MiB pages */
+
+/* Multiboot leaves selectors undefined; these fit the usual guest GDT. */
+#define MB_CODE_SEL 0x08
+#define MB_DATA_SEL 0x10
+
+/* What a Linux VM's E820 map reserves: the legacy VGA window and BIOS
+ * area (where ACPI tables will go, at 0xe0000). Ranges listed earlier
+ * win, so an E820_ACPI range for the tables goes first. */
+static const struct e820_range vm_reserved[] = {
+	{MB_LOW_RAM_END, MB_HOLE_END, E820_RESERVED},
+};
+
+/* The guest-physical address of a VM's ACPI RSDP: none yet (the VM has
+ * no ACPI tables). */
+#define VM_ACPI_RSDP 0
 
 static void vm_console_tx(void *ctx, char c)
 {
@@ -66,19 +82,88 @@ static int vm_build_tables(struct vm *vm, char *err, size_t n)
 	return 0;
 }
 
-static int vm_load_kernel(struct vm *vm, const struct vm_config *cfg,
-			  const struct boot_info *bi, struct mb_boot_state *st,
-			  char *err, size_t n)
+/* Multiboot's "Machine state" as a vCPU start: 32-bit protected mode,
+ * paging off, no GDT in guest memory (selectors "undefined"). */
+static void vm_boot_multiboot(const struct mb_boot_state *st,
+			      struct vcpu_boot *boot)
 {
-	const struct boot_module *k = boot_info_module(bi, cfg->kernel);
-	struct mb_module mods[VM_MODULES_MAX];
-	struct guest_mem mem = {phys_to_virt(vm->ram), vm->ram_size};
+	*boot = (struct vcpu_boot){
+		.mode = VCPU_BOOT_PROTECTED32,
+		.rip = st->entry,
+		.rax = st->eax,
+		.rbx = st->ebx,
+		.cr0 = CR0_PE | CR0_ET,
+		.gdt_limit = 0xffff,
+		.cs = MB_CODE_SEL,
+		.ds = MB_DATA_SEL,
+	};
+}
 
-	if (!k) {
-		fmt_snprintf(err, n, "kernel '%s' is not a boot module",
-			     cfg->kernel);
+static int vm_load_multiboot(const struct vm_config *cfg,
+			     const struct boot_module *k,
+			     const struct mb_module *mods,
+			     struct guest_mem *mem, struct vcpu_boot *boot,
+			     char *err, size_t n)
+{
+	struct mb_boot_state st;
+	char why[120];
+
+	if (mb_load(phys_to_virt(k->start), k->size, cfg->cmdline, mods,
+		    cfg->module_count, mem, &st, why, sizeof(why))) {
+		fmt_snprintf(err, n,
+			     "kernel %s (not a bzImage, so Multiboot): %s",
+			     cfg->kernel, why);
 		return -1;
 	}
+	vm_boot_multiboot(&st, boot);
+	return 0;
+}
+
+/* A Linux bzImage: the first module, if any, is its initrd. */
+static int vm_load_linux(const struct vm *vm, const struct vm_config *cfg,
+			 const struct boot_module *k,
+			 const struct mb_module *mods, struct guest_mem *mem,
+			 struct vcpu_boot *boot, char *err, size_t n)
+{
+	struct lx_params p = {
+		.image = phys_to_virt(k->start),
+		.image_size = k->size,
+		.initrd = cfg->module_count ? mods[0].data : NULL,
+		.initrd_size = cfg->module_count ? mods[0].size : 0,
+		.cmdline = cfg->cmdline,
+		.acpi_rsdp = VM_ACPI_RSDP,
+		.reserved = vm_reserved,
+		.nreserved = ARRAY_SIZE(vm_reserved),
+	};
+	struct lx_result r;
+	char why[120];
+
+	if (cfg->module_count > 1) {
+		fmt_snprintf(err, n,
+			     "Linux kernel %s takes one module, its initrd; "
+			     "%u are given",
+			     cfg->kernel, cfg->module_count);
+		return -1;
+	}
+	if (lx_load(&p, mem, &r, why, sizeof(why))) {
+		fmt_snprintf(err, n, "Linux kernel %s: %s", cfg->kernel, why);
+		return -1;
+	}
+	pr_info("vm %s: Linux boot protocol %u.%02u: kernel at 0x%lx-0x%lx, "
+		"initrd %s at 0x%lx (%lu KiB), entry 0x%lx (64-bit)",
+		vm->name, r.protocol >> 8, r.protocol & 0xff,
+		(unsigned long)r.kernel, (unsigned long)r.kernel_end,
+		cfg->module_count ? cfg->modules[0] : "(none)",
+		(unsigned long)r.initrd, (unsigned long)(r.initrd_size / KIB),
+		(unsigned long)r.boot.rip);
+	*boot = r.boot;
+	return 0;
+}
+
+static int vm_find_modules(const struct vm_config *cfg,
+			   const struct boot_info *bi, struct mb_module *mods,
+			   char *err, size_t n)
+{
 	for (unsigned i = 0; i < cfg->module_count; i++) {
 		const struct boot_module *m =
 			boot_info_module(bi, cfg->modules[i]);
@@ -91,8 +176,29 @@ static int vm_load_kernel(struct vm *vm, const struct vm_config *cfg,
 		mods[i] = (struct mb_module){phys_to_virt(m->start), m->size,
 					     cfg->modules[i]};
 	}
-	return mb_load(phys_to_virt(k->start), k->size, cfg->cmdline, mods,
-		       cfg->module_count, &mem, st, err, n);
+	return 0;
+}
+
+/* The image decides the loader: the "HdrS" magic of the Linux boot
+ * protocol, else Multiboot. */
+static int vm_load_kernel(struct vm *vm, const struct vm_config *cfg,
+			  const struct boot_info *bi, struct vcpu_boot *boot,
+			  char *err, size_t n)
+{
+	const struct boot_module *k = boot_info_module(bi, cfg->kernel);
+	struct mb_module mods[VM_MODULES_MAX];
+	struct guest_mem mem = {phys_to_virt(vm->ram), vm->ram_size};
+
+	if (!k) {
+		fmt_snprintf(err, n, "kernel '%s' is not a boot module",
+			     cfg->kernel);
+		return -1;
+	}
+	if (vm_find_modules(cfg, bi, mods, err, n))
+		return -1;
+	if (lx_is_bzimage(phys_to_virt(k->start), k->size))
+		return vm_load_linux(vm, cfg, k, mods, &mem, boot, err, n);
+	return vm_load_multiboot(cfg, k, mods, &mem, boot, err, n);
 }
 
 static void *vm_ram_map(void *ctx, gpa_t gpa, uint64_t len)
@@ -168,7 +274,7 @@ static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)
 struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 		     const struct boot_info *bi, char *err, size_t n)
 {
-	struct mb_boot_state st;
+	struct vcpu_boot st;
 	struct vm *vm = vm_alloc(id, cfg);
 
 	if (!vm) {
@@ -201,7 +307,7 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 int vm_reload(struct vcpu *v, char *err, size_t n)
 {
 	struct vm *vm = v->vm;
-	struct mb_boot_state st;
+	struct vcpu_boot st;
 
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
 	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err, n))

@@ -9,6 +9,7 @@
 #define VMX_VMCS_SETUP_H
 
 #include "vmx/vcpu.h"
+#include "vmx/vcpu_boot.h"
 
 struct vm;
 
@@ -24,10 +25,10 @@ int vmcs_setup_controls(struct vcpu *v, const struct vmcs_vm_tables *t,
 /* Host state of the CPU the VMCS is current on (per physical CPU: call
  * again when the vCPU moves). */
 void vmcs_setup_host(const struct percpu *cpu);
-/* Guest state as Multiboot requires: 32-bit protected mode, paging off,
- * flat segments, EAX = magic, EBX = info, EIP = entry. */
-void vmcs_setup_guest_multiboot(struct vcpu *v, uint32_t entry, uint32_t eax,
-				uint32_t ebx);
+/* Guest state as the loader asked (vmx/vcpu_boot.h): the mode's
+ * segments, control registers, EFER with the IA-32e entry control, the
+ * entry point and the hand-over registers. */
+void vmcs_setup_guest(struct vcpu *v, const struct vcpu_boot *boot);
 
 /* The CR0/CR4 bits the hypervisor owns (guest reads see the shadow). */
 #define GUEST_CR0_OWNED (BIT(5) /* NE */ | BIT(29) /* NW */ | BIT(30) /* CD */)
