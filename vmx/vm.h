@@ -7,7 +7,10 @@
 #ifndef VMX_VM_H
 #define VMX_VM_H
 
+#include "drivers/virt/acpi_pm.h"
+#include "drivers/virt/i8042.h"
 #include "drivers/virt/portbus.h"
+#include "drivers/virt/rtc_cmos.h"
 #include "drivers/virt/uart8250.h"
 #include "kernel/config.h"
 #include "lib/spinlock.h"
@@ -46,6 +49,13 @@ struct vm {
 	struct vm_console console;
 	struct port_bus ports;
 	struct uart8250 com1;
+	/* the PC's legacy devices (docs/virtual-platform.md) */
+	struct acpi_pm pm;
+	struct i8042 kbc;
+	struct rtc_cmos rtc;
+	/* set by a device during an I/O exit that asked for a machine reset
+	 * (how it asked); exit_io then resets or stops the VM */
+	const char *reset_request;
 	uint64_t unhandled_mmio_writes;
 	uint64_t overhead_bytes; /* hypervisor memory besides RAM and EPT */
 };
@@ -62,6 +72,11 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
  * kernel no longer loads), with the VM stopped and the reason said. */
 #define VM_RESTARTS_MAX 5
 bool vm_restart(struct vcpu *v, const char *why);
+
+/* The guest reset its machine (reset register, keyboard controller) or
+ * triple-faulted: restart it or stop it, as its on_crash setting says.
+ * On the vCPU's CPU in an exit; true when it was restarted. */
+bool vm_machine_reset(struct vcpu *v, const char *why);
 
 /* Stop the VM with a reason (first reason wins); any CPU. */
 void vm_stop(struct vm *vm, const char *fmt, ...)
