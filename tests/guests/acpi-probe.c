@@ -5,7 +5,7 @@
  * the RTC (with the update-in-progress protocol) and the PM timer twice,
  * then powers itself off by writing SLP_TYP | SLP_EN (from the DSDT's
  * \_S5) to the FADT's PM1a control port. Prints FAILED on anything
- * wrong. Multiboot2 guest (docs/guests.md); runs bare in Bochs too.
+ * wrong. Multiboot2 guest (docs/guests.md); wants ACPI 2.0 tables.
  * ACPI Specification, "Finding the RSDP on IA-PC Systems", "PM1 Control
  * Registers"; MC146818A data sheet, "Update Cycle".
  */
