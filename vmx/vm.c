@@ -54,8 +54,9 @@ static uint64_t vm_clock_s(void *ctx)
 	return wallclock_now_s();
 }
 
-/* The PC's legacy devices on the VM's port bus. The SCI and IRQ 1 are
- * not delivered yet: no interrupt controller model takes them. */
+/* The PC's legacy devices on the VM's port bus. The SCI, IRQ 1 and the
+ * PIT's IRQ 0 are not delivered yet: no interrupt controller model
+ * takes them (nothing calls pit8254_update). */
 static void vm_add_platform_devices(struct vm *vm)
 {
 	const struct acpi_pm_ops pm_ops = {.power_off = vm_power_off,
@@ -64,17 +65,21 @@ static void vm_add_platform_devices(struct vm *vm)
 					   .ctx = vm};
 	const struct i8042_ops kbc_ops = {.reset = vm_reset_request, .ctx = vm};
 	const struct rtc_cmos_ops rtc_ops = {.now_s = vm_clock_s, .ctx = vm};
-	struct port_device devs[6];
+	const struct pit8254_ops pit_ops = {.now_ns = vm_clock_ns, .ctx = vm};
+	struct port_device devs[8];
 
 	acpi_pm_init(&vm->pm, &pm_ops, PC_SLP_TYP_S5);
 	i8042_init(&vm->kbc, &kbc_ops);
 	rtc_cmos_init(&vm->rtc, &rtc_ops);
+	pit8254_init(&vm->pit, &pit_ops);
 	devs[0] = uart8250_device(&vm->com1, UART8250_COM1);
 	devs[1] = acpi_pm_device(&vm->pm, PC_PM_BASE);
 	devs[2] = acpi_pm_reset_device(&vm->pm, PC_RESET_PORT);
 	devs[3] = i8042_data_device(&vm->kbc, PC_I8042_DATA);
 	devs[4] = i8042_cmd_device(&vm->kbc, PC_I8042_CMD);
 	devs[5] = rtc_cmos_device(&vm->rtc, PC_RTC_PORT);
+	devs[6] = pit8254_device(&vm->pit, PC_PIT_PORT);
+	devs[7] = pit8254_port61_device(&vm->pit, PC_PORT61);
 	for (unsigned i = 0; i < ARRAY_SIZE(devs); i++)
 		portbus_add(&vm->ports, &devs[i]);
 }
@@ -232,6 +237,8 @@ bool vm_restart(struct vcpu *v, const char *why)
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
 	acpi_pm_reset(&vm->pm);
 	i8042_reset(&vm->kbc);
+	struct pit8254_ops pit_ops = vm->pit.ops;
+	pit8254_init(&vm->pit, &pit_ops);
 	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err,
 			   sizeof(err)) ||
 	    vm_install_acpi(vm, err, sizeof(err))) {

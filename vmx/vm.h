@@ -9,6 +9,7 @@
 
 #include "drivers/virt/acpi_pm.h"
 #include "drivers/virt/i8042.h"
+#include "drivers/virt/pit8254.h"
 #include "drivers/virt/portbus.h"
 #include "drivers/virt/rtc_cmos.h"
 #include "drivers/virt/uart8250.h"
@@ -53,6 +54,7 @@ struct vm {
 	struct acpi_pm pm;
 	struct i8042 kbc;
 	struct rtc_cmos rtc;
+	struct pit8254 pit;
 	/* set by a device during an I/O exit that asked for a machine reset
 	 * (how it asked); exit_io then resets or stops the VM */
 	const char *reset_request;
