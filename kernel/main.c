@@ -20,6 +20,7 @@
 #include "kernel/power.h"
 #include "kernel/smp.h"
 #include "kernel/tsc.h"
+#include "kernel/wallclock.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/run.h"
@@ -251,6 +252,7 @@ void kernel_main(const struct boot_info *bi)
 	paging_init(&boot_info);
 	acpi_init(&boot_info);
 	tsc_init(acpi.pm_tmr, acpi.pm_tmr_32bit);
+	wallclock_init();
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
 	check_vms(&boot_info);

@@ -14,6 +14,7 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/regs.h"
+#include "lib/fmt.h"
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
 #include "vmx/vmcs.h"
@@ -128,6 +129,21 @@ io_string(struct vcpu *v, uint16_t port, unsigned size, bool in, bool rep)
 	return count ? EXIT_RESUME : EXIT_ADVANCE;
 }
 
+/* A device asked for a machine reset during this exit (0xcf9, the
+ * keyboard controller): reset or stop, as a triple fault would. Only a
+ * write asks for one, so a plain IN does not check. */
+static enum exit_action io_reset_request(struct vcpu *v, enum exit_action act)
+{
+	char why[96];
+
+	if (!v->vm->reset_request)
+		return act;
+	fmt_snprintf(why, sizeof(why), "reset by the guest (%s)",
+		     v->vm->reset_request);
+	v->vm->reset_request = NULL;
+	return vm_machine_reset(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
+}
+
 enum exit_action exit_io(struct vcpu *v)
 {
 	uint64_t q = vcpu_exit_qualification();
@@ -136,10 +152,12 @@ enum exit_action exit_io(struct vcpu *v)
 	bool in = q & IO_DIR_IN;
 
 	if (q & IO_STRING)
-		return io_string(v, port, size, in, q & IO_REP);
-	if (in)
+		return io_reset_request(
+			v, io_string(v, port, size, in, q & IO_REP));
+	if (in) {
 		io_in(v, port, size);
-	else
-		io_out(v, port, size);
-	return EXIT_ADVANCE;
+		return EXIT_ADVANCE;
+	}
+	io_out(v, port, size);
+	return io_reset_request(v, EXIT_ADVANCE);
 }

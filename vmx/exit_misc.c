@@ -100,10 +100,7 @@ enum exit_action exit_triple_fault(struct vcpu *v)
 
 	fmt_snprintf(why, sizeof(why), "triple fault (vCPU %u at rip 0x%lx)",
 		     v->id, (unsigned long)vmcs_readn(VMCS_GUEST_RIP));
-	if (v->vm->config->on_crash == ON_CRASH_RESTART)
-		return vm_restart(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
-	vm_stop(v->vm, "%s", why);
-	return EXIT_STOP_VM;
+	return vm_machine_reset(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
 }
 
 /* SDM Vol. 3C, "Exit Qualification for Debug Exceptions": the DR6 bits

@@ -7,8 +7,11 @@
 #define LOG_PREFIX ""
 #include <stdarg.h>
 #include "arch/x86_64/regs.h"
+#include "drivers/virt/acpi_tables.h"
+#include "drivers/virt/pc_platform.h"
 #include "kernel/console.h"
 #include "kernel/memory.h"
+#include "kernel/wallclock.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -27,20 +30,93 @@
 #define MB_CODE_SEL 0x08
 #define MB_DATA_SEL 0x10
 
-/* What a Linux VM's E820 map reserves: the legacy VGA window and BIOS
- * area (where ACPI tables will go, at 0xe0000). Ranges listed earlier
- * win, so an E820_ACPI range for the tables goes first. */
+/* What a Linux VM's E820 map reserves: the VM's ACPI tables (written by
+ * vm_install_acpi at PC_ACPI_AREA, docs/virtual-platform.md) and the
+ * rest of the legacy VGA window and BIOS area. Ranges listed earlier
+ * win, so the ACPI range goes first. */
 static const struct e820_range vm_reserved[] = {
+	{PC_ACPI_AREA, PC_ACPI_AREA + PC_ACPI_AREA_SIZE, E820_ACPI},
 	{MB_LOW_RAM_END, MB_HOLE_END, E820_RESERVED},
 };
 
-/* The guest-physical address of a VM's ACPI RSDP: none yet (the VM has
- * no ACPI tables). */
-#define VM_ACPI_RSDP 0
+/* The guest-physical address of a VM's ACPI RSDP, also handed to Linux
+ * in boot_params.acpi_rsdp_addr: the start of the ACPI area. */
+#define VM_ACPI_RSDP PC_ACPI_AREA
 
 static void vm_console_tx(void *ctx, char c)
 {
 	vm_console_putc(ctx, c);
+}
+
+static void vm_power_off(void *ctx)
+{
+	vm_stop(ctx, "powered off by the guest (ACPI S5)");
+}
+
+/* Called inside a port write: the reset itself waits for exit_io, where
+ * the vCPU and its VMCS are at hand. */
+static void vm_reset_request(void *ctx, const char *how)
+{
+	struct vm *vm = ctx;
+
+	vm->reset_request = how;
+}
+
+static uint64_t vm_clock_ns(void *ctx)
+{
+	return wallclock_uptime_ns();
+}
+
+static uint64_t vm_clock_s(void *ctx)
+{
+	return wallclock_now_s();
+}
+
+/* The PC's legacy devices on the VM's port bus. The SCI, IRQ 1 and the
+ * PIT's IRQ 0 are not delivered yet: no interrupt controller model
+ * takes them (nothing calls pit8254_update). */
+static void vm_add_platform_devices(struct vm *vm)
+{
+	const struct acpi_pm_ops pm_ops = {.power_off = vm_power_off,
+					   .reset = vm_reset_request,
+					   .now_ns = vm_clock_ns,
+					   .ctx = vm};
+	const struct i8042_ops kbc_ops = {.reset = vm_reset_request, .ctx = vm};
+	const struct rtc_cmos_ops rtc_ops = {.now_s = vm_clock_s, .ctx = vm};
+	const struct pit8254_ops pit_ops = {.now_ns = vm_clock_ns, .ctx = vm};
+	struct port_device devs[8];
+
+	acpi_pm_init(&vm->pm, &pm_ops, PC_SLP_TYP_S5);
+	i8042_init(&vm->kbc, &kbc_ops);
+	rtc_cmos_init(&vm->rtc, &rtc_ops);
+	pit8254_init(&vm->pit, &pit_ops);
+	devs[0] = uart8250_device(&vm->com1, UART8250_COM1);
+	devs[1] = acpi_pm_device(&vm->pm, PC_PM_BASE);
+	devs[2] = acpi_pm_reset_device(&vm->pm, PC_RESET_PORT);
+	devs[3] = i8042_data_device(&vm->kbc, PC_I8042_DATA);
+	devs[4] = i8042_cmd_device(&vm->kbc, PC_I8042_CMD);
+	devs[5] = rtc_cmos_device(&vm->rtc, PC_RTC_PORT);
+	devs[6] = pit8254_device(&vm->pit, PC_PIT_PORT);
+	devs[7] = pit8254_port61_device(&vm->pit, PC_PORT61);
+	for (unsigned i = 0; i < ARRAY_SIZE(devs); i++)
+		portbus_add(&vm->ports, &devs[i]);
+}
+
+/* The ACPI tables at 0xe0000, in RAM the Multiboot loader keeps free
+ * (a Multiboot guest ignores them; a Linux guest is told where). */
+static int vm_install_acpi(struct vm *vm, char *err, size_t n)
+{
+	struct acpi_platform p;
+	size_t used;
+	void *area = vm_gpa_to_hva(vm, PC_ACPI_AREA, PC_ACPI_AREA_SIZE);
+
+	if (!area) {
+		fmt_snprintf(err, n, "its RAM does not reach the ACPI area");
+		return -1;
+	}
+	acpi_platform_pc(&p, vm->config->vcpus);
+	return acpi_tables_build(area, PC_ACPI_AREA_SIZE, PC_ACPI_AREA, &p,
+				 &used, err, n);
 }
 
 static int vm_alloc_ram(struct vm *vm, uint64_t size, char *err, size_t n)
@@ -266,8 +342,7 @@ static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)
 	vm->lock = (struct spinlock)SPINLOCK_INIT;
 	vm->state = VM_RUNNING;
 	uart8250_init(&vm->com1, vm_console_tx, vm);
-	struct port_device com1 = uart8250_device(&vm->com1, UART8250_COM1);
-	portbus_add(&vm->ports, &com1);
+	vm_add_platform_devices(vm);
 	return vm;
 }
 
@@ -293,7 +368,8 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	vm->boot_info = bi;
 	if (vm_alloc_ram(vm, cfg->memory, err, n) ||
 	    vm_build_tables(vm, err, n) || vm_add_disk(vm, cfg, bi, err, n) ||
-	    vm_load_kernel(vm, cfg, bi, &st, err, n))
+	    vm_load_kernel(vm, cfg, bi, &st, err, n) ||
+	    vm_install_acpi(vm, err, n))
 		return NULL;
 	vm->vcpus[0] = vcpu_create(vm, 0, &st, err, n);
 	if (!vm->vcpus[0])
@@ -309,8 +385,14 @@ int vm_reload(struct vcpu *v, char *err, size_t n)
 	struct vm *vm = v->vm;
 	struct vcpu_boot st;
 
+	struct pit8254_ops pit_ops = vm->pit.ops;
+
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
-	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err, n))
+	acpi_pm_reset(&vm->pm);
+	i8042_reset(&vm->kbc);
+	pit8254_init(&vm->pit, &pit_ops);
+	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err, n) ||
+	    vm_install_acpi(vm, err, n))
 		return -1;
 	vcpu_reset(v, &st);
 	if (vm->has_disk) /* its disk keeps its data, as a real one would */
@@ -338,6 +420,14 @@ bool vm_restart(struct vcpu *v, const char *why)
 	pr_info("vm %s: %s: restarted (%u of %u)", vm->name, why, vm->restarts,
 		VM_RESTARTS_MAX);
 	return true;
+}
+
+bool vm_machine_reset(struct vcpu *v, const char *why)
+{
+	if (v->vm->config->on_crash == ON_CRASH_RESTART)
+		return vm_restart(v, why);
+	vm_stop(v->vm, "%s", why);
+	return false;
 }
 
 /* What the VM used: guest and exit-handling ticks, exits, and the

@@ -10,7 +10,11 @@
 
 #include "drivers/block/ramdisk.h"
 #include "drivers/virt/mmiobus.h"
+#include "drivers/virt/acpi_pm.h"
+#include "drivers/virt/i8042.h"
+#include "drivers/virt/pit8254.h"
 #include "drivers/virt/portbus.h"
+#include "drivers/virt/rtc_cmos.h"
 #include "drivers/virt/uart8250.h"
 #include "drivers/virt/virtio_blk.h"
 #include "kernel/config.h"
@@ -67,6 +71,14 @@ struct vm {
 	struct ramdisk disk; /* from the boot module named by `disk` */
 	struct virtio_blk blk;
 	struct vm_input input;
+	/* the PC's legacy devices (docs/virtual-platform.md) */
+	struct acpi_pm pm;
+	struct i8042 kbc;
+	struct rtc_cmos rtc;
+	struct pit8254 pit;
+	/* set by a device during an I/O exit that asked for a machine reset
+	 * (how it asked); exit_io then resets or stops the VM */
+	const char *reset_request;
 	uint64_t unhandled_mmio_writes;
 	uint64_t overhead_bytes; /* hypervisor memory besides RAM and EPT */
 };
@@ -87,6 +99,11 @@ bool vm_restart(struct vcpu *v, const char *why);
  * current on this CPU): 0, or -1 with why in err. vm_restart and the
  * monitor's reset/start (vmx/vm_control.c) use it. */
 int vm_reload(struct vcpu *v, char *err, size_t err_size);
+
+/* The guest reset its machine (reset register, keyboard controller) or
+ * triple-faulted: restart it or stop it, as its on_crash setting says.
+ * On the vCPU's CPU in an exit; true when it was restarted. */
+bool vm_machine_reset(struct vcpu *v, const char *why);
 
 /* Stop the VM with a reason (first reason wins); any CPU. */
 void vm_stop(struct vm *vm, const char *fmt, ...)

@@ -1,0 +1,450 @@
+/*
+ * drivers/virt/acpi_tables.c - writing a VM's ACPI tables.
+ * Pure logic; runs when a VM is built or restarted; unit-tested on the
+ * host by parsing the result with kernel/acpi.c.
+ * ACPI Specification, "ACPI Software Programming Model": "Root System
+ * Description Pointer (RSDP) Structure", "System Description Table
+ * Header", "Root System Description Table (RSDT)", "Extended System
+ * Description Table (XSDT)", "Fixed ACPI Description Table (FADT)",
+ * "Firmware ACPI Control Structure (FACS)", "Multiple APIC Description
+ * Table (MADT)", "Generic Address Structure (GAS)"; "ACPI Machine
+ * Language (AML) Specification".
+ *
+ * Layout in the area (each table aligned as noted):
+ *   RSDP (at the start, 16) | XSDT | RSDT | FACS (64) | FADT | MADT | DSDT
+ */
+#include "drivers/virt/acpi_tables.h"
+#include "drivers/virt/pc_platform.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#define OEM_ID		 "HVHV  "
+#define OEM_TABLE_ID	 "HVPCPLAT"
+#define OEM_REVISION	 1
+#define CREATOR_ID	 "HVHV"
+#define CREATOR_REVISION 1
+#define TABLE_ALIGN	 16
+#define FACS_ALIGN	 64 /* "FACS": 64-byte aligned */
+#define GPA_32BIT_LIMIT	 0x100000000ULL
+
+/* "Root System Description Pointer (RSDP) Structure" */
+#define RSDP_SIGNATURE	   0 /* "RSD PTR " */
+#define RSDP_CHECKSUM	   8 /* over the first 20 bytes */
+#define RSDP_OEM_ID	   9
+#define RSDP_REVISION	   15
+#define RSDP_RSDT	   16
+#define RSDP_LENGTH	   20
+#define RSDP_XSDT	   24
+#define RSDP_EXT_CHECKSUM  32 /* over all 36 bytes */
+#define RSDP_V1_SIZE	   20
+#define RSDP_SIZE	   36
+#define RSDP_REVISION_ACPI 2 /* ACPI 2.0 and later */
+
+/* "System Description Table Header" */
+#define HDR_SIGNATURE	     0
+#define HDR_LENGTH	     4
+#define HDR_REVISION	     8
+#define HDR_CHECKSUM	     9
+#define HDR_OEM_ID	     10
+#define HDR_OEM_TABLE_ID     16
+#define HDR_OEM_REVISION     24
+#define HDR_CREATOR_ID	     28
+#define HDR_CREATOR_REVISION 32
+#define HDR_SIZE	     36
+
+#define RSDT_REVISION 1
+#define XSDT_REVISION 1
+#define XSDT_ENTRIES  2 /* FADT, MADT; the FADT points at FACS and DSDT */
+
+/* "Firmware ACPI Control Structure (FACS)": no checksum, no header. */
+#define FACS_SIGNATURE 0
+#define FACS_LENGTH    4
+#define FACS_VERSION   32
+#define FACS_SIZE      64
+#define FACS_VERSION_2 2
+
+/* "Fixed ACPI Description Table (FADT)" fields, ACPI 6.0 layout */
+#define FADT_FIRMWARE_CTRL	  36
+#define FADT_DSDT		  40
+#define FADT_PREFERRED_PM_PROFILE 45
+#define FADT_SCI_INT		  46
+#define FADT_SMI_CMD		  48
+#define FADT_PM1A_EVT_BLK	  56
+#define FADT_PM1A_CNT_BLK	  64
+#define FADT_PM_TMR_BLK		  76
+#define FADT_PM1_EVT_LEN	  88
+#define FADT_PM1_CNT_LEN	  89
+#define FADT_PM_TMR_LEN		  91
+#define FADT_P_LVL2_LAT		  96
+#define FADT_P_LVL3_LAT		  98
+#define FADT_CENTURY		  108
+#define FADT_IAPC_BOOT_ARCH	  109
+#define FADT_FLAGS		  112
+#define FADT_RESET_REG		  116
+#define FADT_RESET_VALUE	  128
+#define FADT_MINOR_VERSION	  131
+#define FADT_X_FIRMWARE_CTRL	  132
+#define FADT_X_DSDT		  140
+#define FADT_X_PM1A_EVT_BLK	  148
+#define FADT_X_PM1A_CNT_BLK	  172
+#define FADT_X_PM_TMR_BLK	  208
+#define FADT_HYPERVISOR_VENDOR	  268
+#define FADT_SIZE		  276
+#define FADT_REVISION		  6
+#define FADT_P_LVL2_NOT_SUPPORTED 101  /* > 100: no C2 */
+#define FADT_P_LVL3_NOT_SUPPORTED 1001 /* > 1000: no C3 */
+/* FADT Flags */
+#define FADT_WBINVD	   BIT(0)
+#define FADT_PROC_C1	   BIT(2)
+#define FADT_SLP_BUTTON	   BIT(5) /* 1: no fixed sleep button */
+#define FADT_FIX_RTC	   BIT(6) /* 1: no RTC wake status */
+#define FADT_RESET_REG_SUP BIT(10)
+/* "IA-PC Boot Architecture Flags" */
+#define IAPC_BOOT_LEGACY_DEVICES  BIT(0)
+#define IAPC_BOOT_8042		  BIT(1)
+#define IAPC_BOOT_VGA_NOT_PRESENT BIT(2)
+
+/* "Generic Address Structure (GAS)" */
+#define GAS_SPACE	 0
+#define GAS_BIT_WIDTH	 1
+#define GAS_BIT_OFFSET	 2
+#define GAS_ACCESS_SIZE	 3
+#define GAS_ADDRESS	 4
+#define GAS_SPACE_IO	 1
+#define GAS_ACCESS_BYTE	 1
+#define GAS_ACCESS_WORD	 2
+#define GAS_ACCESS_DWORD 3
+
+/* "Multiple APIC Description Table (MADT)" */
+#define MADT_LAPIC_ADDRESS   36
+#define MADT_FLAGS	     40
+#define MADT_ENTRIES	     44
+#define MADT_REVISION	     5 /* ACPI 6.x */
+#define MADT_PCAT_COMPAT     BIT(0)
+#define MADT_LOCAL_APIC	     0
+#define MADT_LOCAL_APIC_LEN  8
+#define MADT_IO_APIC	     1
+#define MADT_IO_APIC_LEN     12
+#define MADT_ISO	     2 /* Interrupt Source Override */
+#define MADT_ISO_LEN	     10
+#define MADT_LAPIC_NMI	     4
+#define MADT_LAPIC_NMI_LEN   6
+#define MADT_CPU_ENABLED     BIT(0)
+#define MADT_ALL_PROCESSORS  0xff
+#define MADT_LINT1	     1
+#define MPS_INTI_CONFORMS    0x0 /* polarity and trigger of the bus */
+#define MPS_INTI_ACTIVE_HIGH 0x1
+#define MPS_INTI_LEVEL	     (0x3 << 2)
+#define MADT_ISA_BUS	     0
+
+#define DSDT_REVISION 2 /* 64-bit integers in AML */
+
+/* "AML Byte Stream Byte Values" */
+#define AML_ZERO_OP	0x00
+#define AML_NAME_OP	0x08
+#define AML_BYTE_PREFIX 0x0a
+#define AML_PACKAGE_OP	0x12
+#define AML_ROOT_CHAR	0x5c /* '\' */
+
+/*
+ * The DSDT's AML. There is nothing to run: the tables name no devices
+ * (the guest finds its devices at the fixed ports of a PC, and virtio
+ * devices on its command line); only the sleep states are declared.
+ * A PkgLength of one byte is the length of the package after the
+ * PackageOp, the PkgLength byte included.
+ */
+#define DSDT_S5_TYP_A 23 /* offsets of the SLP_TYP bytes in dsdt_aml */
+#define DSDT_S5_TYP_B 25
+static const uint8_t dsdt_aml[] = {
+	/* Name (\_S0_, Package (4) { Zero, Zero, Zero, Zero }): working */
+	AML_NAME_OP,			   /* NameOp */
+	AML_ROOT_CHAR, '_', 'S', '0', '_', /* NameString \_S0_ */
+	AML_PACKAGE_OP, 0x06, 0x04, /* PackageOp, PkgLength 6, 4 elements */
+	AML_ZERO_OP, AML_ZERO_OP,   /* SLP_TYPa, SLP_TYPb = 0 */
+	AML_ZERO_OP, AML_ZERO_OP,   /* reserved */
+	/* Name (\_S5_, Package (4) { S5, S5, Zero, Zero }): soft off */
+	AML_NAME_OP,			   /* NameOp */
+	AML_ROOT_CHAR, '_', 'S', '5', '_', /* NameString \_S5_ */
+	AML_PACKAGE_OP, 0x08, 0x04, /* PackageOp, PkgLength 8, 4 elements */
+	AML_BYTE_PREFIX, 0x00,	    /* SLP_TYPa: BytePrefix, patched */
+	AML_BYTE_PREFIX, 0x00,	    /* SLP_TYPb: BytePrefix, patched */
+	AML_ZERO_OP, AML_ZERO_OP,   /* reserved */
+};
+
+#define MADT_SIZE(vcpus)                                                 \
+	(MADT_ENTRIES + (vcpus)*MADT_LOCAL_APIC_LEN + MADT_IO_APIC_LEN + \
+	 2 * MADT_ISO_LEN + MADT_LAPIC_NMI_LEN)
+
+/* A bump allocator over the caller's buffer. */
+struct area {
+	uint8_t *buf;
+	size_t used;
+};
+
+static size_t area_alloc(struct area *a, size_t len, size_t align)
+{
+	size_t off = ALIGN_UP(a->used, align);
+
+	a->used = off + len;
+	return off;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v)); /* x86 and ACPI are both little-endian */
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static uint8_t checksum_of(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < len; i++)
+		sum += p[i];
+	return (uint8_t)-sum;
+}
+
+static void header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
+{
+	memcpy(t + HDR_SIGNATURE, sig, 4);
+	put32(t + HDR_LENGTH, len);
+	t[HDR_REVISION] = rev;
+	memcpy(t + HDR_OEM_ID, OEM_ID, 6);
+	memcpy(t + HDR_OEM_TABLE_ID, OEM_TABLE_ID, 8);
+	put32(t + HDR_OEM_REVISION, OEM_REVISION);
+	memcpy(t + HDR_CREATOR_ID, CREATOR_ID, 4);
+	put32(t + HDR_CREATOR_REVISION, CREATOR_REVISION);
+}
+
+/* Last, once the table's body is written. */
+static void seal(uint8_t *t)
+{
+	uint32_t len;
+
+	memcpy(&len, t + HDR_LENGTH, sizeof(len));
+	t[HDR_CHECKSUM] = 0;
+	t[HDR_CHECKSUM] = checksum_of(t, len);
+}
+
+static void gas_io(uint8_t *g, uint16_t port, unsigned bytes, uint8_t access)
+{
+	g[GAS_SPACE] = GAS_SPACE_IO;
+	g[GAS_BIT_WIDTH] = (uint8_t)(8 * bytes);
+	g[GAS_BIT_OFFSET] = 0;
+	g[GAS_ACCESS_SIZE] = access;
+	put64(g + GAS_ADDRESS, port);
+}
+
+static void build_dsdt(uint8_t *t, const struct acpi_platform *p)
+{
+	header(t, "DSDT", HDR_SIZE + sizeof(dsdt_aml), DSDT_REVISION);
+	memcpy(t + HDR_SIZE, dsdt_aml, sizeof(dsdt_aml));
+	t[HDR_SIZE + DSDT_S5_TYP_A] = p->slp_typ_s5;
+	t[HDR_SIZE + DSDT_S5_TYP_B] = p->slp_typ_s5;
+	seal(t);
+}
+
+static void build_facs(uint8_t *t)
+{
+	memcpy(t + FACS_SIGNATURE, "FACS", 4);
+	put32(t + FACS_LENGTH, FACS_SIZE);
+	t[FACS_VERSION] = FACS_VERSION_2;
+}
+
+/* No SMM: SMI_CMD, ACPI_ENABLE and ACPI_DISABLE stay 0, which says the
+ * machine is always in ACPI mode (PM1_CNT.SCI_EN reads 1). No GPE
+ * blocks, no C2/C3, no fixed sleep button, a fixed power button. */
+static void build_fadt(uint8_t *t, const struct acpi_platform *p, uint32_t facs,
+		       uint32_t dsdt)
+{
+	uint16_t boot_arch = IAPC_BOOT_LEGACY_DEVICES |
+			     IAPC_BOOT_VGA_NOT_PRESENT |
+			     (p->i8042 ? IAPC_BOOT_8042 : 0);
+
+	header(t, "FACP", FADT_SIZE, FADT_REVISION);
+	put32(t + FADT_FIRMWARE_CTRL, facs);
+	put32(t + FADT_DSDT, dsdt);
+	put16(t + FADT_SCI_INT, p->sci_irq);
+	put32(t + FADT_PM1A_EVT_BLK, p->pm1a_evt);
+	put32(t + FADT_PM1A_CNT_BLK, p->pm1a_cnt);
+	put32(t + FADT_PM_TMR_BLK, p->pm_tmr);
+	t[FADT_PM1_EVT_LEN] = PC_PM1_EVT_LEN;
+	t[FADT_PM1_CNT_LEN] = PC_PM1_CNT_LEN;
+	t[FADT_PM_TMR_LEN] = PC_PM_TMR_LEN;
+	put16(t + FADT_P_LVL2_LAT, FADT_P_LVL2_NOT_SUPPORTED);
+	put16(t + FADT_P_LVL3_LAT, FADT_P_LVL3_NOT_SUPPORTED);
+	t[FADT_CENTURY] = p->rtc_century;
+	put16(t + FADT_IAPC_BOOT_ARCH, boot_arch);
+	put32(t + FADT_FLAGS, FADT_WBINVD | FADT_PROC_C1 | FADT_SLP_BUTTON |
+				      FADT_FIX_RTC | FADT_RESET_REG_SUP);
+	gas_io(t + FADT_RESET_REG, p->reset_port, 1, GAS_ACCESS_BYTE);
+	t[FADT_RESET_VALUE] = p->reset_value;
+	put64(t + FADT_X_FIRMWARE_CTRL, facs);
+	put64(t + FADT_X_DSDT, dsdt);
+	gas_io(t + FADT_X_PM1A_EVT_BLK, p->pm1a_evt, PC_PM1_EVT_LEN,
+	       GAS_ACCESS_WORD);
+	gas_io(t + FADT_X_PM1A_CNT_BLK, p->pm1a_cnt, PC_PM1_CNT_LEN,
+	       GAS_ACCESS_WORD);
+	gas_io(t + FADT_X_PM_TMR_BLK, p->pm_tmr, PC_PM_TMR_LEN,
+	       GAS_ACCESS_DWORD);
+	memcpy(t + FADT_HYPERVISOR_VENDOR, CREATOR_ID, 4);
+	seal(t);
+}
+
+static uint8_t *madt_entry(uint8_t *e, uint8_t type, uint8_t len)
+{
+	e[0] = type;
+	e[1] = len;
+	return e + len;
+}
+
+static uint8_t *madt_iso(uint8_t *e, uint8_t irq, uint32_t gsi, uint16_t flags)
+{
+	e[2] = MADT_ISA_BUS;
+	e[3] = irq;
+	put32(e + 4, gsi);
+	put16(e + 8, flags);
+	return madt_entry(e, MADT_ISO, MADT_ISO_LEN);
+}
+
+/* The 8259 pair is there (masked until a guest uses it): PCAT_COMPAT. */
+static void build_madt(uint8_t *t, const struct acpi_platform *p)
+{
+	uint8_t *e = t + MADT_ENTRIES;
+
+	header(t, "APIC", MADT_SIZE(p->vcpus), MADT_REVISION);
+	put32(t + MADT_LAPIC_ADDRESS, p->lapic_address);
+	put32(t + MADT_FLAGS, MADT_PCAT_COMPAT);
+	for (unsigned i = 0; i < p->vcpus; i++) {
+		e[2] = (uint8_t)i; /* ACPI processor UID */
+		e[3] = (uint8_t)i; /* APIC ID */
+		put32(e + 4, MADT_CPU_ENABLED);
+		e = madt_entry(e, MADT_LOCAL_APIC, MADT_LOCAL_APIC_LEN);
+	}
+	e[2] = p->ioapic_id;
+	put32(e + 4, p->ioapic_address);
+	put32(e + 8, p->ioapic_gsi_base);
+	e = madt_entry(e, MADT_IO_APIC, MADT_IO_APIC_LEN);
+	e = madt_iso(e, PC_IRQ_PIT, p->ioapic_gsi_base + PC_GSI_PIT,
+		     MPS_INTI_CONFORMS);
+	e = madt_iso(e, p->sci_irq, p->ioapic_gsi_base + p->sci_irq,
+		     MPS_INTI_ACTIVE_HIGH | MPS_INTI_LEVEL);
+	/* LINT1 of every local APIC is the NMI input, as on a PC. */
+	e[2] = MADT_ALL_PROCESSORS;
+	put16(e + 3, MPS_INTI_CONFORMS);
+	e[5] = MADT_LINT1;
+	madt_entry(e, MADT_LAPIC_NMI, MADT_LAPIC_NMI_LEN);
+	seal(t);
+}
+
+static void build_roots(struct area *a, size_t xsdt, size_t rsdt,
+			const uint32_t *tables)
+{
+	header(a->buf + xsdt, "XSDT", HDR_SIZE + 8 * XSDT_ENTRIES,
+	       XSDT_REVISION);
+	header(a->buf + rsdt, "RSDT", HDR_SIZE + 4 * XSDT_ENTRIES,
+	       RSDT_REVISION);
+	for (unsigned i = 0; i < XSDT_ENTRIES; i++) {
+		put64(a->buf + xsdt + HDR_SIZE + 8 * i, tables[i]);
+		put32(a->buf + rsdt + HDR_SIZE + 4 * i, tables[i]);
+	}
+	seal(a->buf + xsdt);
+	seal(a->buf + rsdt);
+}
+
+static void build_rsdp(uint8_t *r, uint32_t rsdt, uint64_t xsdt)
+{
+	memcpy(r + RSDP_SIGNATURE, "RSD PTR ", 8);
+	memcpy(r + RSDP_OEM_ID, OEM_ID, 6);
+	r[RSDP_REVISION] = RSDP_REVISION_ACPI;
+	put32(r + RSDP_RSDT, rsdt);
+	put32(r + RSDP_LENGTH, RSDP_SIZE);
+	put64(r + RSDP_XSDT, xsdt);
+	r[RSDP_CHECKSUM] = checksum_of(r, RSDP_V1_SIZE);
+	r[RSDP_EXT_CHECKSUM] = checksum_of(r, RSDP_SIZE);
+}
+
+void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus)
+{
+	*p = (struct acpi_platform){
+		.vcpus = vcpus,
+		.lapic_address = PC_LAPIC_ADDRESS,
+		.ioapic_id = PC_IOAPIC_ID,
+		.ioapic_address = PC_IOAPIC_ADDRESS,
+		.ioapic_gsi_base = PC_IOAPIC_GSI_BASE,
+		.sci_irq = PC_IRQ_SCI,
+		.pm1a_evt = PC_PM1A_EVT,
+		.pm1a_cnt = PC_PM1A_CNT,
+		.pm_tmr = PC_PM_TMR,
+		.reset_port = PC_RESET_PORT,
+		.reset_value = PC_RESET_VALUE,
+		.slp_typ_s5 = PC_SLP_TYP_S5,
+		.rtc_century = PC_RTC_CENTURY,
+		.i8042 = true,
+	};
+}
+
+static int check_args(size_t size, gpa_t gpa, const struct acpi_platform *p,
+		      char *err, size_t n)
+{
+	if (p->vcpus == 0 || p->vcpus > ACPI_TABLES_VCPUS_MAX) {
+		fmt_snprintf(err, n, "%u vCPUs: the MADT can list 1 to %u",
+			     p->vcpus, ACPI_TABLES_VCPUS_MAX);
+		return -1;
+	}
+	if (gpa % TABLE_ALIGN || gpa >= GPA_32BIT_LIMIT ||
+	    size > GPA_32BIT_LIMIT - gpa) {
+		fmt_snprintf(err, n,
+			     "the area at 0x%lx is not 16-byte aligned below "
+			     "4 GiB (the RSDT and FADT hold 32-bit addresses)",
+			     (unsigned long)gpa);
+		return -1;
+	}
+	return 0;
+}
+
+int acpi_tables_build(void *buf, size_t size, gpa_t gpa,
+		      const struct acpi_platform *p, size_t *used, char *err,
+		      size_t n)
+{
+	struct area a = {buf, 0};
+	size_t rsdp, xsdt, rsdt, facs, fadt, madt, dsdt;
+	uint32_t tables[XSDT_ENTRIES];
+
+	if (check_args(size, gpa, p, err, n))
+		return -1;
+	rsdp = area_alloc(&a, RSDP_SIZE, TABLE_ALIGN);
+	xsdt = area_alloc(&a, HDR_SIZE + 8 * XSDT_ENTRIES, TABLE_ALIGN);
+	rsdt = area_alloc(&a, HDR_SIZE + 4 * XSDT_ENTRIES, TABLE_ALIGN);
+	facs = area_alloc(&a, FACS_SIZE, FACS_ALIGN);
+	fadt = area_alloc(&a, FADT_SIZE, TABLE_ALIGN);
+	madt = area_alloc(&a, MADT_SIZE(p->vcpus), TABLE_ALIGN);
+	dsdt = area_alloc(&a, HDR_SIZE + sizeof(dsdt_aml), TABLE_ALIGN);
+	if (a.used > size) {
+		fmt_snprintf(err, n,
+			     "the ACPI tables need %lu bytes, the area has %lu",
+			     (unsigned long)a.used, (unsigned long)size);
+		return -1;
+	}
+	memset(buf, 0, size);
+	build_dsdt(a.buf + dsdt, p);
+	build_facs(a.buf + facs);
+	build_fadt(a.buf + fadt, p, (uint32_t)(gpa + facs),
+		   (uint32_t)(gpa + dsdt));
+	build_madt(a.buf + madt, p);
+	tables[0] = (uint32_t)(gpa + fadt);
+	tables[1] = (uint32_t)(gpa + madt);
+	build_roots(&a, xsdt, rsdt, tables);
+	build_rsdp(a.buf + rsdp, (uint32_t)(gpa + rsdt), gpa + xsdt);
+	*used = a.used;
+	return 0;
+}

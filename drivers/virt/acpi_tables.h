@@ -1,0 +1,51 @@
+/*
+ * drivers/virt/acpi_tables.h - the ACPI tables a VM gets: RSDP, RSDT,
+ * XSDT, FADT, FACS, MADT and a DSDT with \_S0 and \_S5, written into a
+ * buffer that will sit at a given guest-physical address.
+ * Pure logic; runs on the boot CPU when a VM is built (and on the vCPU's
+ * CPU when it restarts); unit-tested on the host with kernel/acpi.c.
+ * ACPI Specification, "ACPI Software Programming Model": "Root System
+ * Description Pointer (RSDP) Structure", "Extended System Description
+ * Table (XSDT)", "Fixed ACPI Description Table (FADT)", "Firmware ACPI
+ * Control Structure (FACS)", "Multiple APIC Description Table (MADT)",
+ * "Differentiated System Description Table (DSDT)".
+ */
+#ifndef DRIVERS_VIRT_ACPI_TABLES_H
+#define DRIVERS_VIRT_ACPI_TABLES_H
+
+#include "lib/types.h"
+
+/* Local APIC entries hold 8-bit APIC IDs, 0xff is the broadcast ID. */
+#define ACPI_TABLES_VCPUS_MAX 255
+
+/* What the tables describe; acpi_platform_pc fills the VM's PC. */
+struct acpi_platform {
+	unsigned vcpus; /* APIC ID = processor UID = vCPU index */
+	uint32_t lapic_address;
+	uint8_t ioapic_id;
+	uint32_t ioapic_address, ioapic_gsi_base;
+	uint8_t sci_irq;
+	uint16_t pm1a_evt, pm1a_cnt, pm_tmr; /* I/O ports */
+	uint16_t reset_port;
+	uint8_t reset_value;
+	uint8_t slp_typ_s5;  /* the SLP_TYP the PM1 control block obeys */
+	uint8_t rtc_century; /* CMOS index of the century, or 0 */
+	bool i8042;	     /* an 8042 keyboard controller is present */
+};
+
+/* The VM's platform as drivers/virt/pc_platform.h lays it out. */
+void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus);
+
+/*
+ * Write the tables into buf (size bytes, zeroed first), which the guest
+ * will see at guest-physical gpa; the RSDP is at gpa itself (16-byte
+ * aligned, so a scan of the BIOS area finds it). Returns 0 and the bytes
+ * used in *used, or -1 with a reason in err when they do not fit, the
+ * area is not 16-byte aligned or below 4 GiB, or vcpus is 0 or above
+ * ACPI_TABLES_VCPUS_MAX.
+ */
+int acpi_tables_build(void *buf, size_t size, gpa_t gpa,
+		      const struct acpi_platform *p, size_t *used, char *err,
+		      size_t err_size);
+
+#endif
