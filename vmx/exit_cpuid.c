@@ -24,7 +24,9 @@
 #define CPUID1_ECX_OSXSAVE	BIT(27)
 #define CPUID1_ECX_HYPERVISOR	BIT(31)
 #define CPUID1_EDX_APIC		BIT(9)
+#define CPUID1_EDX_MCE		BIT(7)
 #define CPUID1_EDX_MTRR		BIT(12)
+#define CPUID1_EDX_MCA		BIT(14)
 #define CPUID1_EDX_ACPI		BIT(22)
 #define CPUID1_EDX_HTT		BIT(28)
 #define CPUID6_EAX_ALL		0xffffffffu
@@ -40,8 +42,11 @@ static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
 	r->ecx |= CPUID1_ECX_HYPERVISOR;
 	if (vmcs_readn(VMCS_CR4_SHADOW) & CR4_OSXSAVE_BIT)
 		r->ecx |= CPUID1_ECX_OSXSAVE;
-	/* No local APIC, MTRRs or thermal ACPI until they are emulated. */
-	r->edx &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_ACPI);
+	/* No local APIC, MTRRs or thermal ACPI until they are emulated; no
+	 * machine-check architecture (its MSRs would be #GP: a guest's MCE
+	 * code would take the host's banks for its own). */
+	r->edx &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_ACPI |
+		    CPUID1_EDX_MCE | CPUID1_EDX_MCA);
 	if (v->vm->vcpu_count > 1)
 		r->edx |= CPUID1_EDX_HTT;
 	else
@@ -62,17 +67,39 @@ static void cpuid_hypervisor(uint32_t leaf, struct cpuid_regs *r)
 }
 
 /* Leaves below 32 whose host answer is changed before the guest sees it. */
-#define CPUID_LEAF_TSC	0x15
-#define CPUID_LEAF_FREQ 0x16
-#define CPUID_FIXED_LEAVES                                  \
-	(BIT(1) | BIT(6) | BIT(0xa) | BIT(CPUID_LEAF_TSC) | \
-	 BIT(CPUID_LEAF_FREQ))
+#define CPUID_LEAF_TSC		0x15
+#define CPUID_LEAF_FREQ		0x16
+#define CPUID_LEAF_EXT_FEATURES 7
+#define CPUID_LEAF_XSAVE	0xd
+#define CPUID_FIXED_LEAVES                                           \
+	(BIT(1) | BIT(6) | BIT(CPUID_LEAF_EXT_FEATURES) | BIT(0xa) | \
+	 BIT(CPUID_LEAF_XSAVE) | BIT(CPUID_LEAF_TSC) | BIT(CPUID_LEAF_FREQ))
 
-static __attribute__((noinline)) void cpuid_fix(struct vcpu *v, uint32_t leaf,
-						struct cpuid_regs *r)
+/* CPUID.(EAX=7,ECX=0):EBX: IA32_TSC_ADJUST, not emulated (RDMSR 0x3b
+ * would be #GP). CPUID.(EAX=0xd,ECX=1):EAX: XSAVES/XRSTORS and
+ * IA32_XSS, not switched between vCPUs (docs/scheduling.md), so hidden;
+ * ECX:EDX of that subleaf lists the IA32_XSS bits: none. */
+#define CPUID7_EBX_TSC_ADJUST BIT(1)
+#define CPUIDD1_EAX_XSAVES    BIT(3)
+
+static void cpuid_hide_unemulated(uint32_t leaf, uint32_t subleaf,
+				  struct cpuid_regs *r)
+{
+	if (leaf == CPUID_LEAF_EXT_FEATURES && subleaf == 0) {
+		r->ebx &= ~CPUID7_EBX_TSC_ADJUST;
+	} else if (leaf == CPUID_LEAF_XSAVE && subleaf == 1) {
+		r->eax &= ~CPUIDD1_EAX_XSAVES;
+		r->ecx = r->edx = 0;
+	}
+}
+
+static __attribute__((noinline)) void
+cpuid_fix(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 1: cpuid_leaf1(v, r); break;
+	case CPUID_LEAF_EXT_FEATURES:
+	case CPUID_LEAF_XSAVE: cpuid_hide_unemulated(leaf, subleaf, r); break;
 	/* The guest's clocks are the TSC frequency measured at boot, which
 	 * may differ from what the CPU claims (in Bochs by 35x). */
 	case CPUID_LEAF_TSC: *r = cpuid_leaf_tsc(tsc_khz); break;
@@ -91,8 +118,10 @@ static __attribute__((noinline)) enum exit_action cpuid_emulate(struct vcpu *v,
 	if (leaf - HV_CPUID_BASE < 0x100) {
 		cpuid_hypervisor(leaf, &r);
 	} else {
-		r = cpuid(leaf, (uint32_t)v->regs.rcx);
-		cpuid_fix(v, leaf, &r);
+		uint32_t subleaf = (uint32_t)v->regs.rcx;
+
+		r = cpuid(leaf, subleaf);
+		cpuid_fix(v, leaf, subleaf, &r);
 	}
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;

@@ -15,6 +15,7 @@
 
 #define MSR_IA32_TSC		 0x10
 #define MSR_IA32_MISC_ENABLE	 0x1a0
+#define MSR_IA32_BIOS_SIGN_ID	 0x8b
 #define MISC_ENABLE_FAST_STRINGS BIT(0)
 #define FEATURE_CONTROL_LOCKED	 0x1 /* locked, VMX off: no nested VT-x */
 #define APIC_BASE_DEFAULT	 0xfee00000ULL
@@ -52,6 +53,21 @@ static int read_feature_control(struct vcpu *v, uint64_t *value)
 static int read_misc_enable(struct vcpu *v, uint64_t *value)
 {
 	*value = MISC_ENABLE_FAST_STRINGS;
+	return 0;
+}
+
+/* The microcode update signature (SDM Vol. 3A, "Microcode Update
+ * Facilities"): the OS writes 0, executes CPUID and reads the loaded
+ * revision in bits 63:32. A guest has no microcode of its own to load:
+ * it reads revision 0, and its writes change nothing. */
+static int read_bios_sign_id(struct vcpu *v, uint64_t *value)
+{
+	*value = 0;
+	return 0;
+}
+
+static int write_bios_sign_id(struct vcpu *v, uint64_t value)
+{
 	return 0;
 }
 
@@ -102,6 +118,7 @@ static const struct msr_entry msr_table[] = {
 	{MSR_IA32_APIC_BASE, read_apic_base, NULL},
 	{MSR_IA32_FEATURE_CONTROL, read_feature_control, NULL},
 	{MSR_IA32_MISC_ENABLE, read_misc_enable, NULL},
+	{MSR_IA32_BIOS_SIGN_ID, read_bios_sign_id, write_bios_sign_id},
 	{MSR_IA32_PAT, read_pat, write_pat},
 	{MSR_IA32_EFER, read_efer, write_efer},
 };
