@@ -15,12 +15,10 @@
  * breakpoints are traps), "Exception and Interrupt Handling in 32-bit
  * Mode".
  */
-#include "tests/guests/lib/guest.h"
+#include "tests/guests/lib/ring3.h" /* gdt_segment */
 
 const char guest_name[] = "db-loop";
 
-#define SEL_CODE0	0x08
-#define SEL_DATA0	0x10
 #define SEL_STACK16	0x18
 #define GATE_INTR32	0x8e
 #define VECTOR_DB	1
@@ -42,16 +40,6 @@ uint32_t db_saved_esp; /* main's ESP while SS is the 16-bit stack */
 void db_handler_ran(void);
 void db_no_loop(void);
 
-/* A segment descriptor (SDM Vol. 3A, "Segment Descriptors"). */
-static uint64_t segment(uint32_t base, uint32_t limit, uint8_t access,
-			uint8_t flags)
-{
-	return (limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
-	       ((uint64_t)access << 40) |
-	       ((uint64_t)(limit >> 16 & 0xf) << 48) | ((uint64_t)flags << 52) |
-	       ((uint64_t)(base >> 24) << 56);
-}
-
 /* The same flat code and data segments as crt0.S, plus a 16-bit stack
  * segment (B clear: pushes use SP) of 64 KiB. */
 static void gdt_install(void)
@@ -61,9 +49,9 @@ static void gdt_install(void)
 		uint32_t base;
 	} __attribute__((packed)) desc = {sizeof(gdt) - 1, (uint32_t)gdt};
 
-	gdt[1] = segment(0, 0xfffff, 0x9a, 0xc);
-	gdt[2] = segment(0, 0xfffff, 0x92, 0xc);
-	gdt[3] = segment(STACK16_BASE, 0xffff, 0x92, 0);
+	gdt[1] = gdt_segment(0, 0xfffff, 0x9a, 0xc);
+	gdt[2] = gdt_segment(0, 0xfffff, 0x92, 0xc);
+	gdt[3] = gdt_segment(STACK16_BASE, 0xffff, 0x92, 0);
 	__asm__ volatile("lgdt %0" : : "m"(desc) : "memory");
 }
 
