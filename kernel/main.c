@@ -21,6 +21,7 @@
 #include "kernel/smp.h"
 #include "kernel/tsc.h"
 #include "kernel/wallclock.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/run.h"
@@ -181,9 +182,21 @@ static void console_setup_framebuffer(const struct boot_framebuffer *fb)
 
 /* Build every valid VM, run them all on every CPU until each has
  * stopped, then print what they did. */
+/* "vCPU 0 on CPU0, vCPU 1 on CPU1": where each vCPU runs. */
+static const char *vcpu_places(const struct vm *vm, char buf[160])
+{
+	int n = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < vm->vcpu_count && n < 150; i++)
+		n += fmt_snprintf(buf + n, 160 - n, "%svCPU %u on CPU%u",
+				  i ? ", " : "", i, vm->vcpus[i]->run_cpu);
+	return buf;
+}
+
 static void run_vms(const struct boot_info *bi)
 {
-	char err[CONFIG_ERROR_MAX];
+	char err[CONFIG_ERROR_MAX], places[160];
 	unsigned started = 0;
 
 	run_init(hv_config.time_slice_us, percpu_count);
@@ -201,9 +214,9 @@ static void run_vms(const struct boot_info *bi)
 		}
 		log_printf(LOG_INFO,
 			   "vm %s: started: %lu MiB of RAM at host 0x%lx, "
-			   "vCPU 0 on CPU%u, %lu KiB of hypervisor memory",
+			   "%s, %lu KiB of hypervisor memory",
 			   vm->name, (unsigned long)(vm->ram_size >> 20),
-			   (unsigned long)vm->ram, vm->vcpus[0]->run_cpu,
+			   (unsigned long)vm->ram, vcpu_places(vm, places),
 			   (unsigned long)(vm->overhead_bytes / KIB));
 		vm_control_add(vm);
 		started++;

@@ -142,7 +142,8 @@ static enum exit_action io_reset_request(struct vcpu *v, enum exit_action act)
 	fmt_snprintf(why, sizeof(why), "reset by the guest (%s)",
 		     v->vm->reset_request);
 	v->vm->reset_request = NULL;
-	return vm_machine_reset(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
+	return vm_machine_reset(v, why) ? vcpu_intr_after(v, EXIT_RESUME)
+					: EXIT_STOP_VM;
 }
 
 enum exit_action exit_io(struct vcpu *v)

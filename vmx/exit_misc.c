@@ -27,6 +27,10 @@
 enum exit_action exit_hlt(struct vcpu *v)
 {
 	if (!(vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+		if (v->vm->vcpu_count > 1) { /* others may still send NMI */
+			vcpu_skip_insn(v);
+			return vcpu_intr_halt_dead(v);
+		}
 		vm_stop(v->vm, "vCPU %u halted with interrupts off (dead)",
 			v->id);
 		return EXIT_STOP_VM;
@@ -97,7 +101,8 @@ enum exit_action exit_triple_fault(struct vcpu *v)
 
 	fmt_snprintf(why, sizeof(why), "triple fault (vCPU %u at rip 0x%lx)",
 		     v->id, (unsigned long)vmcs_readn(VMCS_GUEST_RIP));
-	return vm_machine_reset(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
+	return vm_machine_reset(v, why) ? vcpu_intr_after(v, EXIT_RESUME)
+					: EXIT_STOP_VM;
 }
 
 /* SDM Vol. 3C, "Exit Qualification for Debug Exceptions": the DR6 bits

@@ -67,8 +67,9 @@ enum vcpu_state {
  * runs it does it before its next slice, with its VMCS current. */
 enum vcpu_request {
 	VCPU_REQ_NONE,
-	VCPU_REQ_RESET, /* `reset`: reload the kernel, keep the counters */
-	VCPU_REQ_START, /* `start`: the same, as a new run: counters zeroed */
+	VCPU_REQ_RESET,	  /* `reset`: reload the kernel, keep the counters */
+	VCPU_REQ_START,	  /* `start`: the same, as a new run: counters zeroed */
+	VCPU_REQ_RESTART, /* the guest reset its machine (on_crash restart) */
 };
 
 struct vm;
@@ -116,6 +117,7 @@ struct vcpu {
 	 * guest mode now, for the IPI that makes it exit. */
 	struct vlapic lapic;
 	volatile bool intr_check, kicked, halted;
+	bool halt_dead; /* halted with interrupts off: only NMI or INIT */
 	uint32_t intr_windows; /* window-exiting controls set now */
 	uint64_t wake_tsc;
 	struct percpu *volatile on_cpu;

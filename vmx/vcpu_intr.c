@@ -23,12 +23,12 @@
 #include "lib/log.h"
 #include "vmx/cpuid_tsc.h"
 #include "vmx/run.h"
+#include "vmx/vcpu_create.h"
 #include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 
 /* SDM Vol. 3C, "Primary Processor-Based VM-Execution Controls" and
  * "Guest Non-Register State" (interruptibility bit 3: blocking by NMI) */
-#define PROC_NMI_WINDOW	     BIT(22)
 #define INTERRUPTIBILITY_NMI BIT(3)
 #define NMI_VECTOR	     2
 
@@ -39,25 +39,26 @@ static uint64_t vm_intr_now(void *ctx)
 	return rdtsc();
 }
 
+void vcpu_kick(struct vcpu *t)
+{
+	struct percpu *cpu;
+
+	t->kicked = true;
+	/* before reading on_cpu: run_slice sets on_cpu, then reads
+	 * intr_check (both sequentially consistent) */
+	__atomic_store_n(&t->intr_check, true, __ATOMIC_SEQ_CST);
+	cpu = __atomic_load_n(&t->on_cpu, __ATOMIC_SEQ_CST);
+	if (cpu && cpu != this_cpu())
+		lapic_send_ipi(cpu->apic_id, ICR_FIXED | VECTOR_KICK);
+}
+
 static void vm_intr_kick(void *ctx, uint64_t vcpus)
 {
 	struct vm *vm = ctx;
-	struct percpu *me = this_cpu();
 
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *t = vm->vcpus[i];
-		struct percpu *cpu;
-
-		if (!(vcpus & BIT(i)) || !t)
-			continue;
-		t->kicked = true;
-		/* before reading on_cpu: run_slice sets on_cpu, then
-		 * reads intr_check (both sequentially consistent) */
-		__atomic_store_n(&t->intr_check, true, __ATOMIC_SEQ_CST);
-		cpu = __atomic_load_n(&t->on_cpu, __ATOMIC_SEQ_CST);
-		if (cpu && cpu != me)
-			lapic_send_ipi(cpu->apic_id, ICR_FIXED | VECTOR_KICK);
-	}
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if ((vcpus & BIT(i)) && vm->vcpus[i])
+			vcpu_kick(vm->vcpus[i]);
 }
 
 /* The kick's only work is the VM exit it caused (exit_external_interrupt
@@ -79,24 +80,51 @@ static void vm_intr_attach(struct vm *vm)
 	uint32_t ticks_per_count = cpuid_crystal_divider(tsc_khz);
 
 	vintc_init(&vm->intc, PC_IOAPIC_ID, &ops);
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = vm->vcpus[i];
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vintc_attach(&vm->intc, i, &vm->vcpus[i]->lapic,
+			     ticks_per_count);
+}
 
-		vintc_attach(&vm->intc, i, &v->lapic, ticks_per_count);
-		v->halted = v->kicked = false;
-		v->intr_check = true;
-	}
+/* The 8259s' ports, called with the interrupt lock held: a device line
+ * from another CPU reaches the same model. */
+static uint32_t locked_read(void *opaque, uint16_t offset, unsigned size)
+{
+	struct locked_port *p = opaque;
+	uint32_t value;
+
+	spin_lock(p->lock);
+	value = p->inner.read(p->inner.opaque, offset, size);
+	spin_unlock(p->lock);
+	return value;
+}
+
+static void locked_write(void *opaque, uint16_t offset, unsigned size,
+			 uint32_t value)
+{
+	struct locked_port *p = opaque;
+
+	spin_lock(p->lock);
+	p->inner.write(p->inner.opaque, offset, size, value);
+	spin_unlock(p->lock);
 }
 
 void vm_intr_init(struct vm *vm)
 {
-	struct port_device devs[3];
+	struct port_device devs[ARRAY_SIZE(vm->pic_ports)];
 
 	vm->intc_lock = (struct spinlock)SPINLOCK_INIT;
 	vm_intr_attach(vm);
 	pic8259_devices(&vm->intc.pic, devs);
-	for (unsigned i = 0; i < ARRAY_SIZE(devs); i++)
-		portbus_add(&vm->ports, &devs[i]);
+	for (unsigned i = 0; i < ARRAY_SIZE(devs); i++) {
+		struct locked_port *p = &vm->pic_ports[i];
+		struct port_device d = devs[i];
+
+		*p = (struct locked_port){devs[i], &vm->intc_lock};
+		d.read = locked_read;
+		d.write = locked_write;
+		d.opaque = p;
+		portbus_add(&vm->ports, &d);
+	}
 }
 
 void vm_intr_reset(struct vm *vm)
@@ -114,6 +142,36 @@ void vm_set_irq(struct vm *vm, unsigned irq, bool level)
 }
 
 /* ---- before a VM entry ------------------------------------------------ */
+
+/* v is not RUNNING in the INIT/STARTUP protocol: after a STARTUP IPI it
+ * starts in real mode at the vector's page; until then it sleeps
+ * (halted, off the run queue) until a kick. */
+static bool mp_start(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	enum vlapic_mp_state st;
+	struct vcpu_boot b;
+	uint8_t vector;
+
+	spin_lock(&vm->intc_lock);
+	st = v->lapic.mp_state;
+	vector = v->lapic.sipi_vector;
+	if (st == VLAPIC_MP_STARTUP) {
+		vlapic_started(&v->lapic);
+	} else if (st == VLAPIC_MP_WAIT_FOR_SIPI) {
+		v->kicked = false;
+		v->wake_tsc = UINT64_MAX;
+		v->halted = true;
+	}
+	spin_unlock(&vm->intc_lock);
+	if (st == VLAPIC_MP_WAIT_FOR_SIPI)
+		return false;
+	if (st == VLAPIC_MP_STARTUP) {
+		vcpu_boot_sipi(&b, vector);
+		vcpu_reset(v, &b);
+	}
+	return true;
+}
 
 static struct vintc_guest guest_blocking(void)
 {
@@ -184,6 +242,15 @@ bool vcpu_intr_check(struct vcpu *v)
 	uint64_t deadline;
 	bool more = false;
 
+	/* the operator paused or reset the VM, or the guest reset it: the
+	 * slice ends here (vmx/vm_control.c does the rest) */
+	if (__builtin_expect(v->request != VCPU_REQ_NONE ||
+				     v->state != VCPU_RUNNABLE,
+			     0))
+		return false;
+	if (__builtin_expect(v->lapic.mp_state != VLAPIC_MP_RUNNING, 0) &&
+	    !mp_start(v))
+		return false;
 	v->intr_check = false;
 	spin_lock(&vm->intc_lock);
 	if (busy) {
@@ -350,12 +417,49 @@ enum exit_action vcpu_intr_halt(struct vcpu *v)
 	return EXIT_RESCHEDULE;
 }
 
+enum exit_action vcpu_intr_halt_dead(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool alive = false;
+
+	spin_lock(&vm->intc_lock);
+	v->kicked = false;
+	v->halt_dead = true;
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *t = vm->vcpus[i];
+
+		alive |= !t->halt_dead &&
+			 t->lapic.mp_state == VLAPIC_MP_RUNNING &&
+			 t->state != VCPU_STOPPED;
+	}
+	if (alive) {
+		v->wake_tsc = UINT64_MAX;
+		v->halted = true;
+	}
+	spin_unlock(&vm->intc_lock);
+	if (alive)
+		return EXIT_RESCHEDULE;
+	vm_stop(vm, "every vCPU halted with interrupts off (dead)");
+	return EXIT_STOP_VM;
+}
+
+/* What ends a halt: with interrupts off only an NMI or INIT (SDM Vol.
+ * 2B, "HLT"); else any kick, or the APIC timer. */
+static bool halt_over(const struct vcpu *v)
+{
+	if (v->halt_dead)
+		return v->lapic.nmi_pending ||
+		       v->lapic.mp_state != VLAPIC_MP_RUNNING;
+	return v->kicked || rdtsc() >= v->wake_tsc;
+}
+
 void vcpu_intr_wake_check(struct vcpu *v)
 {
-	if (!v->halted || (!v->kicked && rdtsc() < v->wake_tsc))
+	if (!v->halted || !halt_over(v))
 		return;
 	spin_lock(&v->vm->lock);
 	v->halted = false;
+	v->halt_dead = false;
 	v->sched.runnable = v->state == VCPU_RUNNABLE;
 	spin_unlock(&v->vm->lock);
 	v->intr_check = true;

@@ -68,6 +68,14 @@ void vcpu_intr_set_cr8(struct vcpu *v, uint64_t value);
  * stop the VM when nothing can ever wake it. */
 enum exit_action vcpu_intr_halt(struct vcpu *v);
 
+/* HLT with RFLAGS.IF = 0 in a VM with several vCPUs: v sleeps until an
+ * NMI or INIT; when every vCPU is so, the VM is stopped as dead. */
+enum exit_action vcpu_intr_halt_dead(struct vcpu *v);
+
+/* Make t look at its interrupts and requests before its next entry:
+ * an IPI when it runs on another CPU. Any CPU, no lock needed. */
+void vcpu_kick(struct vcpu *t);
+
 /* On the CPU whose run queue holds halted v, between slices: wake it
  * when a kick came or its APIC timer is due. */
 void vcpu_intr_wake_check(struct vcpu *v);

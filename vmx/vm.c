@@ -22,6 +22,7 @@
 #include "vmx/run.h"
 #include "vmx/vcpu_create.h"
 #include "vmx/vcpu_intr.h"
+#include "vmx/vm_control.h"
 #include "vmx/vm.h"
 #include "vmx/vmxon.h"
 
@@ -372,13 +373,9 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 		fmt_snprintf(err, n, "no memory for the VM's structure");
 		return NULL;
 	}
-	if (cfg->vcpus > 1) {
-		fmt_snprintf(
-			err, n,
-			"%u vCPUs asked; a VM with several vCPUs needs the "
-			"virtual local APIC, which is not there yet: use "
-			"vcpus = 1",
-			cfg->vcpus);
+	if (cfg->vcpus > VINTC_VCPUS_MAX) {
+		fmt_snprintf(err, n, "%u vCPUs asked; a VM has at most %u",
+			     cfg->vcpus, VINTC_VCPUS_MAX);
 		return NULL;
 	}
 	vm->boot_info = bi;
@@ -387,31 +384,52 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	    vm_load_kernel(vm, cfg, bi, &st, err, n) ||
 	    vm_install_acpi(vm, err, n))
 		return NULL;
-	vm->vcpus[0] = vcpu_create(vm, 0, &st, err, n);
-	if (!vm->vcpus[0])
-		return NULL;
-	vm->vcpu_count = 1;
+	/* vCPU 0 starts at the kernel's entry; the others wait for the
+	 * guest's INIT and STARTUP IPIs, as a PC's APs do */
+	for (unsigned i = 0; i < cfg->vcpus; i++) {
+		struct vcpu_boot ap;
+
+		vcpu_boot_sipi(&ap, 0);
+		vm->vcpus[i] = vcpu_create(vm, i, i ? &ap : &st, err, n);
+		if (!vm->vcpus[i])
+			return NULL;
+		vm->vcpu_count = i + 1;
+	}
 	vm_intr_init(vm);
 	return vm;
 }
 
 /* Shared by vm_restart and vmx/vm_control.c (the monitor's reset and
  * start). */
+/* A vCPU back at its power-on state: not halted, nothing pending. */
+static void vcpu_restate(struct vcpu *v, const struct vcpu_boot *st)
+{
+	vcpu_reset(v, st);
+	v->halted = v->halt_dead = v->kicked = false;
+	v->intr_check = true;
+}
+
 int vm_reload(struct vcpu *v, char *err, size_t n)
 {
 	struct vm *vm = v->vm;
 	struct vcpu_boot st;
-
 	struct pit8254_ops pit_ops = vm->pit.ops;
 
+	if (v->id != 0) { /* an AP: waits for INIT-SIPI again (its local
+			   * APIC is reset with the BSP's reload) */
+		vcpu_boot_sipi(&st, 0);
+		vcpu_restate(v, &st);
+		return 0;
+	}
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
+	uart8250_reset(&vm->com1);
 	acpi_pm_reset(&vm->pm);
 	i8042_reset(&vm->kbc);
 	pit8254_init(&vm->pit, &pit_ops);
 	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err, n) ||
 	    vm_install_acpi(vm, err, n))
 		return -1;
-	vcpu_reset(v, &st);
+	vcpu_restate(v, &st);
 	vm_intr_reset(vm);
 	if (vm->has_disk) /* its disk keeps its data, as a real one would */
 		virtio_mmio_reset(&vm->blk.mmio);
@@ -440,12 +458,34 @@ bool vm_restart(struct vcpu *v, const char *why)
 	return true;
 }
 
+/* A VM with several vCPUs: each vCPU reloads its part at its next
+ * slice (vmx/vm_control.c); the one here ends its slice at once. */
+static bool vm_restart_all(struct vcpu *v, const char *why)
+{
+	struct vm *vm = v->vm;
+
+	if (vm->restarts == VM_RESTARTS_MAX) {
+		vm_stop(vm,
+			"%s, and it was restarted %u times already: stopped",
+			why, VM_RESTARTS_MAX);
+		return false;
+	}
+	vm->restarts++;
+	pr_info("vm %s: %s: restarting (%u of %u)", vm->name, why, vm->restarts,
+		VM_RESTARTS_MAX);
+	vm_control_request_all(vm, VCPU_REQ_RESTART);
+	return true;
+}
+
 bool vm_machine_reset(struct vcpu *v, const char *why)
 {
-	if (v->vm->config->on_crash == ON_CRASH_RESTART)
-		return vm_restart(v, why);
-	vm_stop(v->vm, "%s", why);
-	return false;
+	if (v->vm->config->on_crash != ON_CRASH_RESTART) {
+		vm_stop(v->vm, "%s", why);
+		return false;
+	}
+	if (v->vm->vcpu_count > 1)
+		return vm_restart_all(v, why);
+	return vm_restart(v, why);
 }
 
 /* What the VM used: guest and exit-handling ticks, exits, and the

@@ -41,6 +41,13 @@ struct vm_input {
 	uint64_t dropped; /* bytes typed while buf was full */
 };
 
+/* A port device whose calls hold a lock: the 8259s, with the VM's
+ * intc_lock (vmx/vcpu_intr.c). */
+struct locked_port {
+	struct port_device inner;
+	struct spinlock *lock;
+};
+
 struct vm_console {
 	char line[VM_CONSOLE_LINE]; /* the line being assembled */
 	unsigned len;
@@ -81,6 +88,7 @@ struct vm {
 	 * every call into them holds intc_lock */
 	struct vintc intc;
 	struct spinlock intc_lock;
+	struct locked_port pic_ports[3];
 	/* set by a device during an I/O exit that asked for a machine reset
 	 * (how it asked); exit_io then resets or stops the VM */
 	const char *reset_request;
@@ -109,6 +117,8 @@ int vm_reload(struct vcpu *v, char *err, size_t err_size);
  * triple-faulted: restart it or stop it, as its on_crash setting says.
  * On the vCPU's CPU in an exit; true when it was restarted. */
 bool vm_machine_reset(struct vcpu *v, const char *why);
+/* on_crash restart of a VM with several vCPUs: every vCPU gets
+ * VCPU_REQ_RESTART and does its part at its next slice (vm_reload). */
 
 /* Stop the VM with a reason (first reason wins); any CPU. */
 void vm_stop(struct vm *vm, const char *fmt, ...)
