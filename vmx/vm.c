@@ -22,6 +22,7 @@
 #include "vmx/run.h"
 #include "vmx/vcpu_create.h"
 #include "vmx/vm.h"
+#include "vmx/vm_net.h"
 #include "vmx/vmxon.h"
 
 #define RAM_ALIGN (2 * MIB) /* so the EPT can use 2 MiB pages */
@@ -372,7 +373,8 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	    vm_install_acpi(vm, err, n))
 		return NULL;
 	vm->vcpus[0] = vcpu_create(vm, 0, &st, err, n);
-	if (!vm->vcpus[0])
+	/* the NIC last: a VM refused before it never joins the switch */
+	if (!vm->vcpus[0] || vm_add_nic(vm, cfg, err, n))
 		return NULL;
 	vm->vcpu_count = 1;
 	return vm;
@@ -387,6 +389,7 @@ int vm_reload(struct vcpu *v, char *err, size_t n)
 
 	struct pit8254_ops pit_ops = vm->pit.ops;
 
+	vm_net_reset(vm); /* no frame lands in the RAM being cleared */
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
 	acpi_pm_reset(&vm->pm);
 	i8042_reset(&vm->kbc);
@@ -471,8 +474,10 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	if (first) {
 		run_vm_stopped(vm);
 		vm_console_flush(vm);
+		vm_net_reset(vm); /* it takes no more frames */
 		pr_info("vm %s stopped: %s", vm->name, vm->stop_reason);
 		vm_print_usage(vm);
+		vm_net_print_usage(vm);
 	}
 }
 
