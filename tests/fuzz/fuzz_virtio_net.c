@@ -83,8 +83,8 @@ static void layout(uint16_t qsize)
 	for (unsigned q = 0; q < 2; q++) {
 		desc_at[q] = ALIGN_UP(at, VIRTQ_DESC_ALIGN);
 		avail_at[q] = desc_at[q] + (gpa_t)VIRTQ_DESC_SIZE * qsize;
-		used_at[q] = ALIGN_UP(avail_at[q] + 6 + 2 * qsize,
-				      VIRTQ_USED_ALIGN);
+		used_at[q] =
+			ALIGN_UP(avail_at[q] + 6 + 2 * qsize, VIRTQ_USED_ALIGN);
 		at = used_at[q] + 6 + (gpa_t)VIRTQ_USED_ELEM_SIZE * qsize;
 	}
 }
@@ -132,8 +132,8 @@ static void tame(uint16_t qsize)
 
 /* Entries [from, to) of queue q's used ring (the device's own index:
  * the guest may aim buffers at the ring, so RAM's copy is anything). */
-static void check_used(const struct virtio_net *n, unsigned q,
-		       uint16_t qsize, uint16_t from, size_t frame_len)
+static void check_used(const struct virtio_net *n, unsigned q, uint16_t qsize,
+		       uint16_t from, size_t frame_len)
 {
 	uint16_t to = n->mmio.queues[q].used_idx;
 
@@ -148,8 +148,7 @@ static void check_used(const struct virtio_net *n, unsigned q,
 		memcpy(&id, ram + used_at[q] + 4 + 8 * (i % qsize), 4);
 		memcpy(&len, ram + used_at[q] + 8 + 8 * (i % qsize), 4);
 		CHECK(id < qsize);
-		CHECK(q == VIRTIO_NET_TXQ ? len == 0
-					  : len <= HDR + frame_len);
+		CHECK(q == VIRTIO_NET_TXQ ? len == 0 : len <= HDR + frame_len);
 	}
 }
 
