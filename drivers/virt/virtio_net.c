@@ -51,11 +51,17 @@ static void net_reset(void *dev)
 	UNUSED(dev); /* frames are done at once: nothing pending */
 }
 
-/* Call the line when InterruptStatus gained a bit since `before`. */
-static void net_irq(struct virtio_net *n, uint32_t before)
+/* The line follows InterruptStatus: tell it when that became non-zero
+ * or zero. */
+static void net_irq_update(struct virtio_net *n)
 {
-	if ((n->mmio.interrupt_status & ~before) && n->irq)
-		n->irq(n->irq_ctx);
+	bool level = n->mmio.interrupt_status != 0;
+
+	if (level == n->irq_level)
+		return;
+	n->irq_level = level;
+	if (n->irq)
+		n->irq(n->irq_ctx, level);
 }
 
 /* ---- transmit ------------------------------------------------------- */
@@ -175,7 +181,6 @@ static bool net_rx(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct virtio_net *n = ctx;
 	struct virtq *q = &n->mmio.queues[VIRTIO_NET_RXQ];
-	uint32_t before = n->mmio.interrupt_status;
 	uint16_t old_used = q->used_idx;
 	bool took = false;
 
@@ -191,7 +196,7 @@ static bool net_rx(void *ctx, const uint8_t *frame, size_t len)
 	case VIRTQ_CHAIN: took = rx_fill(n, q, frame, len); break;
 	}
 	virtio_mmio_used(&n->mmio, q, old_used);
-	net_irq(n, before);
+	net_irq_update(n);
 	return took;
 }
 
@@ -227,6 +232,8 @@ void virtio_net_set_irq(struct virtio_net *n, virtio_net_irq_fn raise,
 	spin_lock(&n->sw->lock);
 	n->irq = raise;
 	n->irq_ctx = ctx;
+	n->irq_level = false; /* the new line starts low */
+	net_irq_update(n);
 	spin_unlock(&n->sw->lock);
 }
 
@@ -234,6 +241,7 @@ void virtio_net_reset(struct virtio_net *n)
 {
 	spin_lock(&n->sw->lock);
 	virtio_mmio_reset(&n->mmio);
+	net_irq_update(n);
 	spin_unlock(&n->sw->lock);
 }
 
@@ -256,18 +264,16 @@ static uint64_t bus_read(void *opaque, uint64_t offset, unsigned size)
 	return v;
 }
 
-/* A write may transmit (notify), complete buffers or break the device:
- * the line is raised for whatever InterruptStatus gained. */
+/* A write may transmit (notify), complete buffers, break the device,
+ * acknowledge interrupts or reset: the line follows. */
 static void bus_write(void *opaque, uint64_t offset, unsigned size,
 		      uint64_t value)
 {
 	struct virtio_net *n = opaque;
-	uint32_t before;
 
 	spin_lock(&n->sw->lock);
-	before = n->mmio.interrupt_status;
 	virtio_mmio_write(&n->mmio, offset, size, value);
-	net_irq(n, before);
+	net_irq_update(n);
 	spin_unlock(&n->sw->lock);
 }
 

@@ -51,14 +51,15 @@
 #define VIRTIO_NET_TX_MAX (VIRTIO_NET_HDR_SIZE + ETH_FRAME_MAX)
 
 /*
- * The interrupt line (the integrator wires it to the VM's IOAPIC):
- * called when the device has just set a bit of InterruptStatus (used
- * buffers on either queue, or a configuration change when it needs a
- * reset). Called with the switch's lock held, on any CPU: a frame for
- * this VM arrives in the exit of the sending VM's vCPU. It must not
- * take the switch's lock. NULL: no line, the driver polls.
+ * The device's interrupt line, a level: high while InterruptStatus is
+ * not 0 (used buffers on either queue, or a configuration change when
+ * it needs a reset), low once the driver acknowledged all of it or the
+ * device was reset. Called each time the level changes, with the
+ * switch's lock held, on any CPU: a frame for this VM arrives in the
+ * exit of the sending VM's vCPU. It must not take the switch's lock.
+ * NULL: no line, the driver polls.
  */
-typedef void (*virtio_net_irq_fn)(void *ctx);
+typedef void (*virtio_net_irq_fn)(void *ctx, bool level);
 
 struct virtio_net_stats {
 	uint64_t tx_frames, tx_bytes; /* handed to the switch */
@@ -75,6 +76,7 @@ struct virtio_net {
 	struct mac_addr mac;
 	virtio_net_irq_fn irq;
 	void *irq_ctx;
+	bool irq_level; /* as last told to irq */
 	struct virtq_chain tx_chain, rx_chain;
 	uint8_t tx_frame[ETH_FRAME_MAX];
 	struct virtio_net_stats stats;

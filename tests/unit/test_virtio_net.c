@@ -30,7 +30,9 @@ struct guest {
 	struct guest_ram access;
 	struct virtio_net net;
 	struct mmio_device win;
-	unsigned irqs;
+	unsigned irqs;	 /* times the line went high */
+	unsigned lowers; /* times it went low */
+	bool level;
 };
 
 /* A port standing for another machine: records what it gets. */
@@ -69,12 +71,17 @@ static void *ram_map(void *ctx, gpa_t gpa, uint64_t len)
 	return g->ram + gpa;
 }
 
-static void count_irq(void *ctx)
+static void count_irq(void *ctx, bool level)
 {
 	struct guest *g = ctx;
 
 	assert_int_equal(sw.lock.locked, 1); /* called under the lock */
-	g->irqs++;
+	assert_true(level != g->level);	     /* only changes are told */
+	g->level = level;
+	if (level)
+		g->irqs++;
+	else
+		g->lowers++;
 }
 
 static bool peer_rx(void *ctx, const uint8_t *frame, size_t len)
@@ -453,6 +460,9 @@ static void test_rx_readable_buffer(void **state)
 	assert_true(rd(&ga, VIRTIO_MMIO_INTERRUPT_STATUS) &
 		    VIRTIO_MMIO_INT_CONFIG);
 	assert_int_equal(ga.irqs, 1);
+	/* a hook set now hears the line is high */
+	virtio_net_set_irq(&ga.net, count_irq, &gb);
+	assert_true(gb.level);
 }
 
 /* Transmit chains the spec forbids: each makes the device need a
@@ -576,11 +586,14 @@ static void test_two_devices(void **state)
 	assert_int_equal(peer.got, 1);
 	assert_int_equal(ga.irqs, 1);
 	assert_int_equal(gb.irqs, 1);
-	/* the drivers' interrupt handlers acknowledge */
+	/* the drivers' interrupt handlers acknowledge: the lines go low */
 	wr(&ga, VIRTIO_MMIO_INTERRUPT_ACK,
 	   rd(&ga, VIRTIO_MMIO_INTERRUPT_STATUS));
 	wr(&gb, VIRTIO_MMIO_INTERRUPT_ACK,
 	   rd(&gb, VIRTIO_MMIO_INTERRUPT_STATUS));
+	assert_false(ga.level);
+	assert_int_equal(ga.lowers, 1);
+	assert_int_equal(gb.lowers, 1);
 	put_frame(&gb, mac_a, mac_b, 200, 0x20); /* "I am b" */
 	transmit(&gb, 200);
 	assert_int_equal(used_idx(&ga, VIRTIO_NET_RXQ), 1);
@@ -589,11 +602,21 @@ static void test_two_devices(void **state)
 	assert_int_equal(used_idx(&gb, VIRTIO_NET_RXQ), 1);
 	assert_int_equal(ga.irqs, 2); /* its TX done, then its RX */
 	assert_int_equal(gb.irqs, 2);
-	/* not acknowledged: the line is not raised again for more */
+	/* not acknowledged: the line stays high, no new edge */
 	put_frame(&gb, mac_a, mac_b, 60, 0x30);
 	transmit(&gb, 60);
 	assert_int_equal(used_idx(&ga, VIRTIO_NET_RXQ), 2);
 	assert_int_equal(ga.irqs, 2);
+	assert_true(ga.level);
+	/* acknowledging only a part keeps it high */
+	wr(&ga, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_CONFIG);
+	assert_true(ga.level);
+	/* a reset, from outside or by the driver, lowers it */
+	virtio_net_reset(&ga.net);
+	assert_false(ga.level);
+	bring_up(&gb);
+	assert_false(gb.level);
+	assert_int_equal(ga.lowers, 2);
 }
 
 /* A removed NIC gets nothing; a reset from outside stops reception. */
