@@ -83,5 +83,4 @@ void vcpu_reset(struct vcpu *v, const struct vcpu_boot *boot)
 {
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
 	vmcs_setup_guest(v, boot);
-	v->cr8 = 0;
 }

@@ -21,6 +21,7 @@
 #include "vmx/msr_bitmap.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_create.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vm.h"
 #include "vmx/vm_net.h"
 #include "vmx/vmxon.h"
@@ -63,6 +64,19 @@ static void vm_reset_request(void *ctx, const char *how)
 	vm->reset_request = how;
 }
 
+/* COM1's interrupt line: ISA IRQ 4 */
+static void vm_uart_irq(void *ctx, bool level)
+{
+	vm_set_irq(ctx, PC_IRQ_COM1, level);
+}
+
+/* The PIT's channel 0 output: an edge on ISA IRQ 0 */
+static void vm_pit_irq0(void *ctx)
+{
+	vm_set_irq(ctx, PC_IRQ_PIT, true);
+	vm_set_irq(ctx, PC_IRQ_PIT, false);
+}
+
 static uint64_t vm_clock_ns(void *ctx)
 {
 	return wallclock_uptime_ns();
@@ -84,7 +98,8 @@ static void vm_add_platform_devices(struct vm *vm)
 					   .ctx = vm};
 	const struct i8042_ops kbc_ops = {.reset = vm_reset_request, .ctx = vm};
 	const struct rtc_cmos_ops rtc_ops = {.now_s = vm_clock_s, .ctx = vm};
-	const struct pit8254_ops pit_ops = {.now_ns = vm_clock_ns, .ctx = vm};
+	const struct pit8254_ops pit_ops = {
+		.now_ns = vm_clock_ns, .irq0 = vm_pit_irq0, .ctx = vm};
 	struct port_device devs[8];
 
 	acpi_pm_init(&vm->pm, &pm_ops, PC_SLP_TYP_S5);
@@ -343,6 +358,7 @@ static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)
 	vm->lock = (struct spinlock)SPINLOCK_INIT;
 	vm->state = VM_RUNNING;
 	uart8250_init(&vm->com1, vm_console_tx, vm);
+	uart8250_set_irq(&vm->com1, vm_uart_irq, vm);
 	vm_add_platform_devices(vm);
 	return vm;
 }
@@ -377,6 +393,7 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	if (!vm->vcpus[0] || vm_add_nic(vm, cfg, err, n))
 		return NULL;
 	vm->vcpu_count = 1;
+	vm_intr_init(vm);
 	return vm;
 }
 
@@ -398,6 +415,7 @@ int vm_reload(struct vcpu *v, char *err, size_t n)
 	    vm_install_acpi(vm, err, n))
 		return -1;
 	vcpu_reset(v, &st);
+	vm_intr_reset(vm);
 	if (vm->has_disk) /* its disk keeps its data, as a real one would */
 		virtio_mmio_reset(&vm->blk.mmio);
 	vm_console_flush(vm);

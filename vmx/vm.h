@@ -18,6 +18,7 @@
 #include "drivers/virt/portbus.h"
 #include "drivers/virt/rtc_cmos.h"
 #include "drivers/virt/uart8250.h"
+#include "drivers/virt/vintc.h"
 #include "drivers/virt/virtio_blk.h"
 #include "drivers/virt/virtio_net.h"
 #include "kernel/config.h"
@@ -81,6 +82,10 @@ struct vm {
 	struct i8042 kbc;
 	struct rtc_cmos rtc;
 	struct pit8254 pit;
+	/* its interrupt controllers (vmx/vcpu_intr.c, docs/interrupts.md):
+	 * every call into them holds intc_lock */
+	struct vintc intc;
+	struct spinlock intc_lock;
 	/* set by a device during an I/O exit that asked for a machine reset
 	 * (how it asked); exit_io then resets or stops the VM */
 	const char *reset_request;

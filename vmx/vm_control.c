@@ -107,7 +107,7 @@ static void vm_set_vcpus(struct vm *vm, enum vcpu_state state,
 			v->request = request;
 		v->state = state;
 		if (state == VCPU_RUNNABLE)
-			v->sched.runnable = true;
+			v->sched.runnable = !v->halted;
 	}
 }
 
@@ -384,6 +384,6 @@ void vm_control_slice_start(struct vcpu *v)
 void vm_control_slice_end(struct vcpu *v)
 {
 	spin_lock(&v->vm->lock);
-	v->sched.runnable = v->state == VCPU_RUNNABLE;
+	v->sched.runnable = v->state == VCPU_RUNNABLE && !v->halted;
 	spin_unlock(&v->vm->lock);
 }

@@ -20,6 +20,7 @@
 #define PC_IRQ_PIT	   0 /* ISA IRQ 0, wired to IOAPIC pin 2 */
 #define PC_GSI_PIT	   2
 #define PC_IRQ_KEYBOARD	   1
+#define PC_IRQ_COM1	   4
 #define PC_IRQ_RTC	   8
 #define PC_IRQ_SCI	   9 /* level, active high */
 #define PC_IRQ_MOUSE	   12
