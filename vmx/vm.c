@@ -389,11 +389,14 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	    vm_install_acpi(vm, err, n))
 		return NULL;
 	vm->vcpus[0] = vcpu_create(vm, 0, &st, err, n);
-	/* the NIC last: a VM refused before it never joins the switch */
-	if (!vm->vcpus[0] || vm_add_nic(vm, cfg, err, n))
+	if (!vm->vcpus[0])
 		return NULL;
 	vm->vcpu_count = 1;
 	vm_intr_init(vm);
+	/* the NIC last: its line needs the interrupt controllers, and a VM
+	 * refused before it never joins the switch */
+	if (vm_add_nic(vm, cfg, err, n))
+		return NULL;
 	return vm;
 }
 

@@ -7,9 +7,11 @@
  * the switch's lock (drivers/virt/virtio_net.h). docs/networking.md.
  */
 #define LOG_PREFIX ""
+#include "drivers/virt/pc_platform.h"
 #include "kernel/wallclock.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vm_net.h"
 
 /* The one switch all NICs join; vm_switch.lock guards it and them. */
@@ -30,6 +32,14 @@ static void vm_net_switch_init(void)
 		return;
 	vswitch_init(&vm_switch, &clock, VM_NET_AGE_NS);
 	vm_switch_ready = true;
+}
+
+/* The NIC's interrupt line, ISA IRQ 11: a level that follows its
+ * InterruptStatus. Called with the switch's lock held, maybe on another
+ * VM's CPU; vm_set_irq takes only the VM's intc_lock. */
+static void vm_nic_irq(void *ctx, bool level)
+{
+	vm_set_irq(ctx, PC_IRQ_VIRTIO_NET, level);
 }
 
 static void *vm_net_ram_map(void *ctx, gpa_t gpa, uint64_t len)
@@ -67,10 +77,13 @@ int vm_add_nic(struct vm *vm, const struct vm_config *cfg, char *err, size_t n)
 		fmt_snprintf(err, n, "no room on its MMIO bus for the NIC");
 		return -1;
 	}
+	virtio_net_set_irq(&vm->nic, vm_nic_irq, vm);
 	vm->has_nic = true;
 	mac_format(&cfg->nic_mac, mac, sizeof(mac));
-	pr_info("vm %s: nic %s as virtio-net at 0x%lx, port %d of the switch",
-		vm->name, mac, (unsigned long)VM_NIC_WINDOW, vm->nic.port);
+	pr_info("vm %s: nic %s as virtio-net at 0x%lx IRQ %u, port %d of the "
+		"switch",
+		vm->name, mac, (unsigned long)VM_NIC_WINDOW, PC_IRQ_VIRTIO_NET,
+		vm->nic.port);
 	return 0;
 }
 

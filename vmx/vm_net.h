@@ -3,8 +3,11 @@
  * hypervisor that every VM's NIC (`nic = ...` in its configuration)
  * joins, as a virtio-net device behind the VM's second virtio-mmio
  * window (docs/networking.md).
- * vm_add_nic runs on the boot CPU while a VM is built; the others on
- * whichever CPU runs the VM's vCPU (or the monitor's, for a reset).
+ * Its interrupt line is ISA IRQ 11 (PC_IRQ_VIRTIO_NET), through the
+ * VM's IOAPIC and 8259s (vm_set_irq).
+ * vm_add_nic runs on the boot CPU while a VM is built (after
+ * vm_intr_init); the others on whichever CPU runs the VM's vCPU (or
+ * the monitor's, for a reset).
  */
 #ifndef VMX_VM_NET_H
 #define VMX_VM_NET_H
@@ -20,7 +23,8 @@
 #define VM_NET_AGE_NS (300ULL * 1000000000ULL)
 
 /* `nic`: a virtio-net device on the hypervisor's switch, on the VM's
- * MMIO bus. 0 (also when the VM has no NIC), or -1 with err. */
+ * MMIO bus, its line on the VM's interrupt controllers (vm_intr_init
+ * done). 0 (also when the VM has no NIC), or -1 with err. */
 int vm_add_nic(struct vm *vm, const struct vm_config *cfg, char *err,
 	       size_t err_size);
 
