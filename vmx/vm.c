@@ -24,6 +24,7 @@
 #include "vmx/vcpu_intr.h"
 #include "vmx/vm_control.h"
 #include "vmx/vm.h"
+#include "vmx/vm_net.h"
 #include "vmx/vmxon.h"
 
 #define RAM_ALIGN (2 * MIB) /* so the EPT can use 2 MiB pages */
@@ -396,6 +397,10 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 		vm->vcpu_count = i + 1;
 	}
 	vm_intr_init(vm);
+	/* the NIC last: its line needs the interrupt controllers, and a VM
+	 * refused before it never joins the switch */
+	if (vm_add_nic(vm, cfg, err, n))
+		return NULL;
 	return vm;
 }
 
@@ -421,6 +426,7 @@ int vm_reload(struct vcpu *v, char *err, size_t n)
 		vcpu_restate(v, &st);
 		return 0;
 	}
+	vm_net_reset(vm); /* no frame lands in the RAM being cleared */
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
 	uart8250_reset(&vm->com1);
 	acpi_pm_reset(&vm->pm);
@@ -529,8 +535,10 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	if (first) {
 		run_vm_stopped(vm);
 		vm_console_flush(vm);
+		vm_net_reset(vm); /* it takes no more frames */
 		pr_info("vm %s stopped: %s", vm->name, vm->stop_reason);
 		vm_print_usage(vm);
+		vm_net_print_usage(vm);
 	}
 }
 

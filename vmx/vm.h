@@ -3,7 +3,9 @@
  * bus and console, and why it stopped.
  * A VM is built on the boot CPU (vm_create); its vCPUs then run on any
  * CPU. `lock` guards state and stop_reason; counters are atomics. The
- * devices are used only by the VM's one vCPU (no lock yet).
+ * devices are used only by the VM's one vCPU (no lock yet), but for its
+ * NIC, which other VMs' frames reach: the switch's lock guards it
+ * (vmx/vm_net.c).
  */
 #ifndef VMX_VM_H
 #define VMX_VM_H
@@ -18,6 +20,7 @@
 #include "drivers/virt/uart8250.h"
 #include "drivers/virt/vintc.h"
 #include "drivers/virt/virtio_blk.h"
+#include "drivers/virt/virtio_net.h"
 #include "kernel/config.h"
 #include "lib/spinlock.h"
 #include "vmx/ept.h"
@@ -78,6 +81,8 @@ struct vm {
 	bool has_disk;
 	struct ramdisk disk; /* from the boot module named by `disk` */
 	struct virtio_blk blk;
+	bool has_nic;
+	struct virtio_net nic; /* on the hypervisor's switch (vm_net.c) */
 	struct vm_input input;
 	/* the PC's legacy devices (docs/virtual-platform.md) */
 	struct acpi_pm pm;
