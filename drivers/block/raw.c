@@ -10,8 +10,7 @@ static struct raw_disk *raw_of(struct blk_backend *b)
 }
 
 /* Every guest request is checked here too, whatever the device did. */
-static bool raw_in_range(struct blk_backend *b, uint64_t sector,
-			 uint32_t count)
+static bool raw_in_range(struct blk_backend *b, uint64_t sector, uint32_t count)
 {
 	return count <= b->sectors && sector <= b->sectors - count;
 }

@@ -35,7 +35,7 @@ static bool in_extent(const struct sector_extent *e, uint64_t sector,
 static int sector_submit_wait(struct sector_dev *d, enum sector_op op,
 			      uint64_t sector, void *buf, uint32_t count)
 {
-	struct sector_wait w = { .done = false, .status = -1 };
+	struct sector_wait w = {.done = false, .status = -1};
 	struct sector_req r = {
 		.op = op,
 		.sector = sector,
@@ -66,8 +66,8 @@ int sector_extent_io(const struct sector_extent *e, enum sector_op op,
 	if (count == 0 || !in_extent(e, sector, count))
 		return -1;
 	while (count) {
-		uint32_t n = d->max_sectors ? MIN(count, d->max_sectors)
-					    : count;
+		uint32_t n =
+			d->max_sectors ? MIN(count, d->max_sectors) : count;
 
 		if (sector_submit_wait(d, op, e->first + sector, p, n))
 			return -1;

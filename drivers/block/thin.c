@@ -52,8 +52,8 @@ static void thin_layout(struct thin_header *h)
 				  h->block_size);
 }
 
-static int thin_sizes_ok(uint64_t virtual_size, uint32_t block_size,
-			 char *why, size_t why_len)
+static int thin_sizes_ok(uint64_t virtual_size, uint32_t block_size, char *why,
+			 size_t why_len)
 {
 	if (!block_size_ok(block_size)) {
 		fmt_snprintf(why, why_len,
@@ -72,8 +72,8 @@ static int thin_sizes_ok(uint64_t virtual_size, uint32_t block_size,
 		fmt_snprintf(why, why_len,
 			     "virtual size %llu needs more than %llu blocks "
 			     "of %u bytes",
-			     (unsigned long long)virtual_size,
-			     THIN_ENTRIES_MAX, block_size);
+			     (unsigned long long)virtual_size, THIN_ENTRIES_MAX,
+			     block_size);
 		return -1;
 	}
 	return 0;
@@ -327,12 +327,12 @@ static int thin_check_map(struct thin_disk *t, uint64_t *seen, char *why,
 		if (thin_entry_ok(t, v, p, why, why_len))
 			return -1;
 		if (seen[bit / 64] & BIT(bit % 64)) {
-			fmt_snprintf(why, why_len,
-				     "map entries %llu and %llu both point "
-				     "at physical block %u",
-				     (unsigned long long)thin_first_with(t, v,
-									 p),
-				     (unsigned long long)v, p);
+			fmt_snprintf(
+				why, why_len,
+				"map entries %llu and %llu both point "
+				"at physical block %u",
+				(unsigned long long)thin_first_with(t, v, p),
+				(unsigned long long)v, p);
 			return -1;
 		}
 		seen[bit / 64] |= BIT(bit % 64);
@@ -344,23 +344,23 @@ static int thin_check_map(struct thin_disk *t, uint64_t *seen, char *why,
 
 static int thin_read_map(struct thin_disk *t)
 {
-	return sector_extent_io(&t->ext, SECTOR_READ,
-				SECTORS(t->hdr.map_offset), t->map,
-				(uint32_t)SECTORS(map_bytes(t->hdr.map_entries)));
+	return sector_extent_io(
+		&t->ext, SECTOR_READ, SECTORS(t->hdr.map_offset), t->map,
+		(uint32_t)SECTORS(map_bytes(t->hdr.map_entries)));
 }
 
 static int thin_read(struct blk_backend *b, uint64_t sector, void *buf,
 		     uint32_t count);
-static int thin_write(struct blk_backend *b, uint64_t sector,
-		      const void *buf, uint32_t count);
+static int thin_write(struct blk_backend *b, uint64_t sector, const void *buf,
+		      uint32_t count);
 static int thin_flush(struct blk_backend *b);
 
 int thin_open(struct thin_disk *t, const char *name,
 	      const struct sector_extent *ext, const struct thin_header *h,
 	      void *mem, bool read_only, char *why, size_t why_len)
 {
-	uint64_t *seen = (uint64_t *)((uint8_t *)mem +
-				      map_bytes(h->map_entries));
+	uint64_t *seen =
+		(uint64_t *)((uint8_t *)mem + map_bytes(h->map_entries));
 
 	*t = (struct thin_disk){
 		.ext = *ext,
@@ -448,8 +448,7 @@ static int thin_allocate(struct thin_disk *t, uint64_t v, uint32_t off,
 	if (write_zeros(&t->ext, start, off) ||
 	    sector_extent_io(&t->ext, SECTOR_WRITE, start + off, (void *)buf,
 			     n) ||
-	    write_zeros(&t->ext, start + off + n,
-			t->block_sectors - off - n) ||
+	    write_zeros(&t->ext, start + off + n, t->block_sectors - off - n) ||
 	    sector_extent_flush(&t->ext))
 		return -1;
 	thin_map_set(t, v, (uint32_t)p);
@@ -512,8 +511,8 @@ static int thin_read(struct blk_backend *b, uint64_t sector, void *buf,
 	return thin_each_part(thin_of(b), sector, buf, count, false);
 }
 
-static int thin_write(struct blk_backend *b, uint64_t sector,
-		      const void *buf, uint32_t count)
+static int thin_write(struct blk_backend *b, uint64_t sector, const void *buf,
+		      uint32_t count)
 {
 	struct thin_disk *t = thin_of(b);
 

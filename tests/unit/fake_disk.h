@@ -24,17 +24,17 @@ struct fake_pending {
 
 struct fake_disk {
 	struct sector_dev dev;
-	uint8_t *cache;	  /* what reads see */
-	uint8_t *durable; /* what a power cut cannot take */
-	uint8_t *stored;  /* per sector: ever written durably */
+	uint8_t *cache;		      /* what reads see */
+	uint8_t *durable;	      /* what a power cut cannot take */
+	uint8_t *stored;	      /* per sector: ever written durably */
 	struct fake_pending *pending; /* writes since the last FLUSH */
 	size_t npending, cap;
 	bool deferred; /* complete in poll, not in submit */
 	struct sector_req *queue[FAKE_DISK_QUEUE];
 	unsigned queued;
-	uint64_t requests;	/* submitted so far */
-	uint64_t cut_at;	/* the power goes at this request */
-	bool dead;		/* power cut: every request fails */
+	uint64_t requests;	    /* submitted so far */
+	uint64_t cut_at;	    /* the power goes at this request */
+	bool dead;		    /* power cut: every request fails */
 	uint64_t fail_write_sector; /* a write touching it fails */
 	uint64_t flushes, writes;
 };
@@ -74,9 +74,7 @@ static inline int fake_disk_do(struct fake_disk *d, struct sector_req *r)
 	if (d->dead)
 		return -1;
 	switch (r->op) {
-	case SECTOR_READ:
-		memcpy(r->buf, d->cache + off, len);
-		return 0;
+	case SECTOR_READ: memcpy(r->buf, d->cache + off, len); return 0;
 	case SECTOR_WRITE:
 		if (d->fail_write_sector >= r->sector &&
 		    d->fail_write_sector < r->sector + r->count)
@@ -84,9 +82,10 @@ static inline int fake_disk_do(struct fake_disk *d, struct sector_req *r)
 		d->writes++;
 		memcpy(d->cache + off, r->buf, len);
 		for (uint32_t i = 0; i < r->count; i++)
-			fake_disk_remember(d, r->sector + i,
-					   (uint8_t *)r->buf +
-						   ((size_t)i << BLK_SECTOR_SHIFT));
+			fake_disk_remember(
+				d, r->sector + i,
+				(uint8_t *)r->buf +
+					((size_t)i << BLK_SECTOR_SHIFT));
 		return 0;
 	case SECTOR_FLUSH:
 		d->flushes++;
@@ -96,8 +95,7 @@ static inline int fake_disk_do(struct fake_disk *d, struct sector_req *r)
 	return -1;
 }
 
-static inline int fake_disk_submit(struct sector_dev *dev,
-				   struct sector_req *r)
+static inline int fake_disk_submit(struct sector_dev *dev, struct sector_req *r)
 {
 	struct fake_disk *d = (struct fake_disk *)dev;
 
@@ -151,6 +149,29 @@ static inline void fake_disk_init(struct fake_disk *d, uint64_t sectors)
 	d->fail_write_sector = UINT64_MAX;
 }
 
+/* Start again as a new disk of sectors (at most what it was made
+ * with), keeping its memory: for a fuzz target's many runs. */
+static inline void fake_disk_reuse(struct fake_disk *d, uint64_t sectors)
+{
+	struct fake_disk old = *d;
+	size_t bytes = (size_t)sectors << BLK_SECTOR_SHIFT;
+
+	memset(d, 0, sizeof(*d));
+	d->dev = old.dev;
+	d->dev.sectors = sectors;
+	d->dev.max_sectors = 0;
+	d->cache = old.cache;
+	d->durable = old.durable;
+	d->stored = old.stored;
+	d->pending = old.pending;
+	d->cap = old.cap;
+	memset(d->cache, FAKE_DISK_GARBAGE, bytes);
+	memset(d->durable, FAKE_DISK_GARBAGE, bytes);
+	memset(d->stored, 0, sectors);
+	d->cut_at = UINT64_MAX;
+	d->fail_write_sector = UINT64_MAX;
+}
+
 static inline void fake_disk_free(struct fake_disk *d)
 {
 	free(d->cache);
@@ -182,7 +203,7 @@ static inline void fake_disk_power_cut(struct fake_disk *d,
 
 static inline struct sector_extent fake_disk_extent(struct fake_disk *d)
 {
-	return (struct sector_extent){ &d->dev, 0, d->dev.sectors };
+	return (struct sector_extent){&d->dev, 0, d->dev.sectors};
 }
 
 #endif

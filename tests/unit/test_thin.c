@@ -14,11 +14,11 @@
 #include "lib/crc32.h"
 #include "lib/log.h"
 
-#define BS	   4096u /* small blocks: 8 sectors */
-#define BSEC	   (BS / 512)
-#define VBLOCKS	   16
-#define VSECTORS   (VBLOCKS * BSEC)
-#define FIRST_DATA 1 /* header + map fit in block 0 */
+#define BS	     4096u /* small blocks: 8 sectors */
+#define BSEC	     (BS / 512)
+#define VBLOCKS	     16
+#define VSECTORS     (VBLOCKS * BSEC)
+#define FIRST_DATA   1 /* header + map fit in block 0 */
 #define DISK_SECTORS ((FIRST_DATA + VBLOCKS) * BSEC)
 
 static struct fake_disk disk;
@@ -37,9 +37,9 @@ static void format_disk(uint64_t disk_sectors)
 
 	fake_disk_init(&disk, disk_sectors);
 	e = fake_disk_extent(&disk);
-	assert_int_equal(thin_header_init(&h, VSECTORS * 512ull, BS, why,
-					  sizeof(why)),
-			 0);
+	assert_int_equal(
+		thin_header_init(&h, VSECTORS * 512ull, BS, why, sizeof(why)),
+		0);
 	assert_int_equal(thin_format(&e, &h), 0);
 }
 
@@ -151,9 +151,8 @@ static void test_allocation_grows_by_blocks_written(void **state)
 	assert_memory_equal(buf, data, sizeof(data));
 	/* nothing written past the third data block */
 	for (uint64_t s = (FIRST_DATA + 3) * BSEC; s < DISK_SECTORS; s++)
-		assert_int_equal(disk.stored[s] ||
-					 disk.cache[s * 512] !=
-						 FAKE_DISK_GARBAGE,
+		assert_int_equal(disk.stored[s] || disk.cache[s * 512] !=
+							   FAKE_DISK_GARBAGE,
 				 0);
 }
 
@@ -201,9 +200,8 @@ static void test_read_only(void **state)
 	uint8_t buf[512] = {1};
 
 	assert_int_equal(thin_read_header(&e, &h, why, sizeof(why)), 0);
-	assert_int_equal(thin_open(&thin, "ro", &e, &h, mem, true, why,
-				   sizeof(why)),
-			 0);
+	assert_int_equal(
+		thin_open(&thin, "ro", &e, &h, mem, true, why, sizeof(why)), 0);
 	assert_true(be()->read_only);
 	disk.writes = 0;
 	assert_int_equal(be()->write(be(), 0, buf, 1), -1);
@@ -285,23 +283,20 @@ static void test_header_sizes(void **state)
 {
 	struct thin_header h;
 
-	assert_int_equal(thin_header_init(&h, 1ull << 30, 65536, why,
-					  sizeof(why)),
-			 0);
+	assert_int_equal(
+		thin_header_init(&h, 1ull << 30, 65536, why, sizeof(why)), 0);
 	assert_int_equal(h.map_entries, 16384);
 	assert_int_equal(h.map_offset, 512);
 	assert_int_equal(h.data_offset, 131072); /* 512 + 64 KiB, rounded */
-	assert_int_equal(thin_header_init(&h, 1ull << 30, 3000, why,
-					  sizeof(why)),
-			 -1);
+	assert_int_equal(
+		thin_header_init(&h, 1ull << 30, 3000, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "block size 3000"));
 	assert_int_equal(thin_header_init(&h, 1000, 4096, why, sizeof(why)),
 			 -1);
 	assert_non_null(strstr(why, "virtual size 1000"));
 	/* a size that is not a whole number of blocks: the last is short */
-	assert_int_equal(thin_header_init(&h, 4096 + 512, 4096, why,
-					  sizeof(why)),
-			 0);
+	assert_int_equal(
+		thin_header_init(&h, 4096 + 512, 4096, why, sizeof(why)), 0);
 	assert_int_equal(h.map_entries, 2);
 }
 
@@ -423,9 +418,8 @@ static void test_refuses_entry_in_metadata(void **state)
 	 * and map of the small disk: a disk of 2^20 blocks has a 4 MiB
 	 * map, in blocks 0 to 1024; data from block 1025. */
 	teardown(state);
-	assert_int_equal(thin_header_init(&h, 4096ull << 20, BS, why,
-					  sizeof(why)),
-			 0);
+	assert_int_equal(
+		thin_header_init(&h, 4096ull << 20, BS, why, sizeof(why)), 0);
 	assert_int_equal(h.data_offset / BS, 1025);
 	fake_disk_init(&disk, h.data_offset / 512 + 4 * BSEC);
 	e = fake_disk_extent(&disk);
@@ -593,7 +587,10 @@ static void check_after_cut(struct fake_disk *after, uint64_t seed,
 static void test_power_cut_every_request(void **state)
 {
 	static bool (*const keeps[])(size_t, void *) = {
-		keep_none, keep_all, keep_random, keep_random,
+		keep_none,
+		keep_all,
+		keep_random,
+		keep_random,
 	};
 	unsigned checked = 0;
 
