@@ -315,18 +315,19 @@ static uint64_t thin_first_with(const struct thin_disk *t, uint64_t v,
 
 /* Every entry in range, no physical block twice; counts the entries
  * and finds the end of the data. seen: one bit per data block. */
-static int thin_check_map(struct thin_disk *t, uint64_t *seen, char *why,
+static int thin_check_map(struct thin_disk *t, uint8_t *seen, char *why,
 			  size_t why_len)
 {
 	for (uint64_t v = 0; v < t->hdr.map_entries; v++) {
 		uint32_t p = thin_map_get(t, v);
-		uint64_t bit = p - t->first_data;
+		uint64_t bit;
 
 		if (p == THIN_UNALLOCATED)
 			continue;
 		if (thin_entry_ok(t, v, p, why, why_len))
 			return -1;
-		if (seen[bit / 64] & BIT(bit % 64)) {
+		bit = p - t->first_data; /* below the map's length */
+		if (seen[bit / 8] & BIT(bit % 8)) {
 			fmt_snprintf(
 				why, why_len,
 				"map entries %llu and %llu both point "
@@ -335,7 +336,7 @@ static int thin_check_map(struct thin_disk *t, uint64_t *seen, char *why,
 				(unsigned long long)v, p);
 			return -1;
 		}
-		seen[bit / 64] |= BIT(bit % 64);
+		seen[bit / 8] |= (uint8_t)BIT(bit % 8);
 		t->allocated++;
 		t->next_block = MAX(t->next_block, (uint64_t)p + 1);
 	}
@@ -359,8 +360,7 @@ int thin_open(struct thin_disk *t, const char *name,
 	      const struct sector_extent *ext, const struct thin_header *h,
 	      void *mem, bool read_only, char *why, size_t why_len)
 {
-	uint64_t *seen =
-		(uint64_t *)((uint8_t *)mem + map_bytes(h->map_entries));
+	uint8_t *seen = (uint8_t *)mem + map_bytes(h->map_entries);
 
 	*t = (struct thin_disk){
 		.ext = *ext,
