@@ -53,6 +53,7 @@ const char guest_name[] = "smp";
 #define ICR_ASSERT  BIT(14)
 /* SDM Vol. 3A, "Local APIC Status and Location" */
 #define MSR_APIC_BASE  0x1b
+#define APIC_BASE_EXTD BIT(10) /* x2APIC mode */
 #define APIC_BASE_EN   BIT(11)
 #define APIC_BASE_ADDR 0xfffff000u
 /* SDM Vol. 3A, "MP Initialization Protocol Algorithm for MP Systems" */
@@ -585,11 +586,16 @@ static uint32_t ipi_test(unsigned up)
 	return taken;
 }
 
-static void apic_bsp_setup(void)
+static bool apic_bsp_setup(void)
 {
 	uint32_t lo, hi;
 
 	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_APIC_BASE));
+	if (lo & APIC_BASE_EXTD) {
+		say("smp: FAILED: the local APIC is in x2APIC mode; this "
+		    "guest speaks xAPIC only\n");
+		return false;
+	}
 	if (!(lo & APIC_BASE_EN)) {
 		lo |= APIC_BASE_EN;
 		__asm__ volatile("wrmsr"
@@ -598,6 +604,7 @@ static void apic_bsp_setup(void)
 	}
 	apic_base = lo & APIC_BASE_ADDR;
 	apic_enable();
+	return true;
 }
 
 int main(uint32_t magic, uint32_t info)
@@ -614,7 +621,8 @@ int main(uint32_t magic, uint32_t info)
 	memset((void *)cpu_of_apic, NO_CPU, sizeof(cpu_of_apic));
 	idt_setup();
 	find_cpus();
-	apic_bsp_setup();
+	if (!apic_bsp_setup())
+		return 1;
 	cpu_arrive();
 	trampoline_install();
 	ok = start_aps(apic_of_cpu[0]);
