@@ -71,6 +71,12 @@ static void vm_uart_irq(void *ctx, bool level)
 	vm_set_irq(ctx, PC_IRQ_COM1, level);
 }
 
+/* The disk's virtio-mmio line (level) */
+static void vm_blk_irq(void *ctx, bool level)
+{
+	vm_set_irq(ctx, PC_IRQ_VIRTIO_BLK, level);
+}
+
 /* The PIT's channel 0 output: an edge on ISA IRQ 0 */
 static void vm_pit_irq0(void *ctx)
 {
@@ -331,6 +337,7 @@ static int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
 		     (unsigned long)VIRTIO_MMIO_BASE);
 	virtio_blk_init(&vm->blk, &vm->disk.backend, name, VIRTIO_MMIO_BASE,
 			&vm->ram_access);
+	virtio_mmio_set_irq(&vm->blk.mmio, vm_blk_irq, vm);
 	window = virtio_mmio_device(&vm->blk.mmio);
 	if (mmiobus_add(&vm->mmio, &window)) {
 		fmt_snprintf(err, n, "no room on its MMIO bus for the disk");

@@ -24,6 +24,7 @@
 #define PC_IRQ_RTC	   8
 #define PC_IRQ_SCI	   9 /* level, active high */
 #define PC_IRQ_MOUSE	   12
+#define PC_IRQ_VIRTIO_BLK  5  /* the disk's window (docs/virtio.md) */
 #define PC_IRQ_VIRTIO_NET  11 /* the NIC's window (docs/networking.md) */
 
 /* The ACPI PM block (the ports of QEMU's q35 machine: 0x600). */
