@@ -114,7 +114,7 @@ static int vm_install_acpi(struct vm *vm, char *err, size_t n)
 		fmt_snprintf(err, n, "its RAM does not reach the ACPI area");
 		return -1;
 	}
-	acpi_platform_pc(&p, vm->config->vcpus);
+	acpi_platform_pc(&p, vm->config->vcpus, vm->has_disk ? 1 : 0);
 	return acpi_tables_build(area, PC_ACPI_AREA_SIZE, PC_ACPI_AREA, &p,
 				 &used, err, n);
 }
