@@ -71,6 +71,12 @@ static void vm_uart_irq(void *ctx, bool level)
 	vm_set_irq(ctx, PC_IRQ_COM1, level);
 }
 
+/* The ACPI PM block's SCI: ISA IRQ 9, level (the MADT's override) */
+static void vm_sci(void *ctx, bool asserted)
+{
+	vm_set_irq(ctx, PC_IRQ_SCI, asserted);
+}
+
 /* The disk's virtio-mmio line (level) */
 static void vm_blk_irq(void *ctx, bool level)
 {
@@ -94,12 +100,13 @@ static uint64_t vm_clock_s(void *ctx)
 	return wallclock_now_s();
 }
 
-/* The PC's legacy devices on the VM's port bus. The SCI, IRQ 1 and the
- * PIT's IRQ 0 are not delivered yet: no interrupt controller model
- * takes them (nothing calls pit8254_update). */
+/* The PC's legacy devices on the VM's port bus, their lines on the VM's
+ * interrupt controllers (vmx/vcpu_intr.c): the PIT on IRQ 0, COM1 on 4,
+ * the SCI on 9. (The keyboard's IRQ 1 has nothing to say: no keys.) */
 static void vm_add_platform_devices(struct vm *vm)
 {
 	const struct acpi_pm_ops pm_ops = {.power_off = vm_power_off,
+					   .sci = vm_sci,
 					   .reset = vm_reset_request,
 					   .now_ns = vm_clock_ns,
 					   .ctx = vm};
