@@ -148,7 +148,9 @@ static int vm_install_acpi(struct vm *vm, char *err, size_t n)
 	 * then also names window 0 when the VM has a NIC but no disk:
 	 * Linux finds nothing there and says so) */
 	acpi_platform_pc(&p, vm->config->vcpus,
-			 vm->config->nic ? 2 : vm->has_disk ? 1 : 0);
+			 vm->config->nic ? 2
+			 : vm->has_disk	 ? 1
+					 : 0);
 	return acpi_tables_build(area, PC_ACPI_AREA_SIZE, PC_ACPI_AREA, &p,
 				 &used, err, n);
 }
