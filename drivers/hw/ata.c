@@ -603,6 +603,12 @@ void ata_channel_poll(struct ata_channel *ch, uint64_t now)
 {
 	struct ata_request *done;
 
+	/* Nothing to do (read without the lock: a request submitted now
+	 * is issued by its submit, and seen by the next poll). */
+	if (!__atomic_load_n(&ch->head, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&ch->done_head, __ATOMIC_RELAXED) &&
+	    __atomic_load_n(&ch->state, __ATOMIC_RELAXED) == ATA_CH_IDLE)
+		return;
 	spin_lock(&ch->lock);
 	advance(ch, now);
 	done = ch->done_head;
