@@ -12,6 +12,7 @@
 
 #include "kernel/boot_info.h"
 #include "lib/log.h"
+#include "lib/macaddr.h"
 
 #define CONFIG_MODULE_NAME "hv.cfg"
 #define CONFIG_SIZE_MAX	   (64 * 1024)
@@ -55,6 +56,10 @@ struct vm_config {
 	char modules[VM_MODULES_MAX][BOOT_NAME_MAX]; /* boot module names */
 	char disk[BOOT_NAME_MAX]; /* boot module with its disk image, or "" */
 	unsigned disk_line;	  /* where `disk` is set */
+	bool nic;		  /* `nic`: a virtio-net NIC on the vswitch */
+	bool nic_mac_given;	  /* its MAC was written, not derived */
+	struct mac_addr nic_mac;  /* given, or mac_from_name(name) */
+	unsigned nic_line;	  /* where `nic` is set */
 	enum on_crash on_crash;
 	uint64_t time_limit_us; /* stop it after this much run time; 0: none */
 	unsigned line;		/* where its [vm NAME] line is */

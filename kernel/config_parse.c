@@ -12,7 +12,7 @@
 #include "lib/string.h"
 
 #define VALUE_MAX	256 /* the longest value, 255 characters, + NUL */
-#define KEYS_MAX	10  /* keys in the longest table below */
+#define KEYS_MAX	11  /* keys in the longest table below */
 #define SHOWN_MAX	40  /* characters of a bad value quoted back */
 #define LOADER_PATH_MAX 128 /* as CFG_PATH_MAX in boot/efi/cfg_modules.h */
 
@@ -466,6 +466,30 @@ static int vm_disk(struct parser *p, const struct key *k, const char *v)
 	return 0;
 }
 
+/* `nic = yes | no | MAC`: a NIC with an address derived from the VM's
+ * name (check_nics), none, or one with the address given. */
+static int vm_nic(struct parser *p, const struct key *k, const char *v)
+{
+	struct vm_config *vm = p->vm;
+	const char *why;
+
+	vm->nic_line = p->line;
+	vm->nic_mac_given = false;
+	if (strcmp(v, "no") == 0) {
+		vm->nic = false;
+		return 0;
+	}
+	vm->nic = true;
+	if (strcmp(v, "yes") == 0)
+		return 0;
+	if (mac_parse(v, &vm->nic_mac, &why)) {
+		vm->nic = false;
+		return bad(p, k, v, why);
+	}
+	vm->nic_mac_given = true;
+	return 0;
+}
+
 static int vm_on_crash(struct parser *p, const struct key *k, const char *v)
 {
 	static const struct choice choices[] = {
@@ -513,6 +537,10 @@ static const struct key vm_keys[] = {
 	 .parse = vm_disk,
 	 .expect = "a boot module name holding a raw disk image of whole "
 		   "512-byte sectors, such as disk.img"},
+	{.name = "nic",
+	 .parse = vm_nic,
+	 .expect = "yes (a MAC derived from the VM's name), no, or a "
+		   "unicast MAC address such as 52:54:00:12:34:56"},
 	{.name = "on_crash", .parse = vm_on_crash, .expect = "stop or restart"},
 	{.name = "time_limit",
 	 .parse = vm_time_limit,
@@ -953,6 +981,41 @@ static void check_disks(struct parser *p)
 			check_disk(p, &p->cfg->vms[i]);
 }
 
+/* Every NIC has an address (derived from its VM's name when none was
+ * given), and no two NICs on the switch have the same one. */
+static void check_nic(struct parser *p, struct vm_config *vm)
+{
+	char mac[MAC_STR_SIZE];
+
+	p->section = SEC_VM;
+	p->vm = vm;
+	for (struct vm_config *o = p->cfg->vms; o < vm; o++) {
+		if (!o->nic || !mac_equal(&o->nic_mac, &vm->nic_mac))
+			continue;
+		mac_format(&vm->nic_mac, mac, sizeof(mac));
+		fail_at(p, vm->nic_line,
+			"key 'nic': MAC %s%s is also the MAC of vm %s (line "
+			"%u); each NIC needs its own address",
+			mac,
+			vm->nic_mac_given ? "" : " (derived from the name)",
+			o->name, o->nic_line);
+		return;
+	}
+}
+
+static void check_nics(struct parser *p)
+{
+	for (unsigned i = 0; i < p->cfg->vm_count; i++) {
+		struct vm_config *vm = &p->cfg->vms[i];
+
+		if (vm->nic && !vm->nic_mac_given)
+			vm->nic_mac = mac_from_name(vm->name);
+	}
+	for (unsigned i = 0; i < p->cfg->vm_count; i++)
+		if (p->cfg->vms[i].nic)
+			check_nic(p, &p->cfg->vms[i]);
+}
+
 static void config_defaults(struct hv_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -985,5 +1048,6 @@ int config_parse(const char *text, size_t size, const char *file,
 	}
 	end_section(&p);
 	check_disks(&p);
+	check_nics(&p);
 	return (int)cfg->errors;
 }

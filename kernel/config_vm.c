@@ -99,6 +99,12 @@ void config_describe_vm(const struct vm_config *vm, char *buf, size_t n)
 		add(&t, "%s%s", i ? ", " : ", modules ", vm->modules[i]);
 	if (vm->disk[0])
 		add(&t, ", disk %s", vm->disk);
+	if (vm->nic) {
+		char mac[MAC_STR_SIZE];
+
+		mac_format(&vm->nic_mac, mac, sizeof(mac));
+		add(&t, ", nic %s", mac);
+	}
 	if (vm->has_cpu_mask) {
 		add(&t, ", cpus ");
 		add_cpus(&t, vm->cpu_mask);

@@ -25,6 +25,7 @@
 #include "kernel/smp.h"
 #include "kernel/tsc.h"
 #include "kernel/wallclock.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/run.h"
@@ -206,9 +207,8 @@ static void run_disk_selftest(const char *name)
 		log_printf(LOG_WARN, "disk-selftest: no memory below 4 GiB");
 		return;
 	}
-	ata_disk_init(&disk, drive, virt_to_phys);
-	disk_selftest(&disk.dev, (uint8_t *)phys_to_virt(buf) + PAGE_SIZE,
-		      ata_poll);
+	ata_disk_init(&disk, drive, virt_to_phys, ata_poll);
+	disk_selftest(&disk.dev, (uint8_t *)phys_to_virt(buf) + PAGE_SIZE);
 	page_free(buf, pages);
 }
 
@@ -240,9 +240,21 @@ static void host_disks_init(void)
 
 /* Build every valid VM, run them all on every CPU until each has
  * stopped, then print what they did. */
+/* "vCPU 0 on CPU0, vCPU 1 on CPU1": where each vCPU runs. */
+static const char *vcpu_places(const struct vm *vm, char buf[160])
+{
+	int n = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < vm->vcpu_count && n < 150; i++)
+		n += fmt_snprintf(buf + n, 160 - n, "%svCPU %u on CPU%u",
+				  i ? ", " : "", i, vm->vcpus[i]->run_cpu);
+	return buf;
+}
+
 static void run_vms(const struct boot_info *bi)
 {
-	char err[CONFIG_ERROR_MAX];
+	char err[CONFIG_ERROR_MAX], places[160];
 	unsigned started = 0;
 
 	run_init(hv_config.time_slice_us, percpu_count);
@@ -260,9 +272,9 @@ static void run_vms(const struct boot_info *bi)
 		}
 		log_printf(LOG_INFO,
 			   "vm %s: started: %lu MiB of RAM at host 0x%lx, "
-			   "vCPU 0 on CPU%u, %lu KiB of hypervisor memory",
+			   "%s, %lu KiB of hypervisor memory",
 			   vm->name, (unsigned long)(vm->ram_size >> 20),
-			   (unsigned long)vm->ram, vm->vcpus[0]->run_cpu,
+			   (unsigned long)vm->ram, vcpu_places(vm, places),
 			   (unsigned long)(vm->overhead_bytes / KIB));
 		vm_control_add(vm);
 		started++;

@@ -80,5 +80,6 @@ enum exit_action exit_preemption_timer(struct vcpu *v);
 enum exit_action exit_ept_violation(struct vcpu *v);
 enum exit_action exit_ept_misconfig(struct vcpu *v);
 enum exit_action exit_entry_failure(struct vcpu *v);
+enum exit_action exit_interrupt_window(struct vcpu *v); /* vcpu_intr.c */
 
 #endif

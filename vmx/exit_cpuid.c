@@ -29,7 +29,7 @@
 #define CPUID1_EDX_MCA		BIT(14)
 #define CPUID1_EDX_ACPI		BIT(22)
 #define CPUID1_EDX_HTT		BIT(28)
-#define CPUID6_EAX_ALL		0xffffffffu
+#define CPUID6_EAX_ARAT		BIT(2) /* the APIC timer runs in C-states */
 #define HV_CPUID_MAX		HV_CPUID_BASE
 #define CR4_OSXSAVE_BIT		BIT(18)
 
@@ -37,16 +37,19 @@
 static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
 {
 	r->ecx &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX | CPUID1_ECX_SMX |
-		    CPUID1_ECX_PDCM | CPUID1_ECX_X2APIC |
-		    CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_OSXSAVE);
-	r->ecx |= CPUID1_ECX_HYPERVISOR;
+		    CPUID1_ECX_PDCM | CPUID1_ECX_OSXSAVE);
+	/* the local APIC model (drivers/virt/vlapic.c) has x2APIC mode
+	 * and the TSC-deadline timer */
+	r->ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC |
+		  CPUID1_ECX_TSC_DEADLINE;
 	if (vmcs_readn(VMCS_CR4_SHADOW) & CR4_OSXSAVE_BIT)
 		r->ecx |= CPUID1_ECX_OSXSAVE;
-	/* No local APIC, MTRRs or thermal ACPI until they are emulated; no
+	/* No MTRRs or thermal ACPI until they are emulated; no
 	 * machine-check architecture (its MSRs would be #GP: a guest's MCE
 	 * code would take the host's banks for its own). */
-	r->edx &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_ACPI |
-		    CPUID1_EDX_MCE | CPUID1_EDX_MCA);
+	r->edx &= ~(CPUID1_EDX_MTRR | CPUID1_EDX_ACPI | CPUID1_EDX_MCE |
+		    CPUID1_EDX_MCA);
+	r->edx |= CPUID1_EDX_APIC;
 	if (v->vm->vcpu_count > 1)
 		r->edx |= CPUID1_EDX_HTT;
 	else
@@ -67,13 +70,58 @@ static void cpuid_hypervisor(uint32_t leaf, struct cpuid_regs *r)
 }
 
 /* Leaves below 32 whose host answer is changed before the guest sees it. */
+#define CPUID_LEAF_CACHE	4
+#define CPUID_LEAF_POWER	6
+#define CPUID_LEAF_TOPOLOGY	0xb
 #define CPUID_LEAF_TSC		0x15
 #define CPUID_LEAF_FREQ		0x16
 #define CPUID_LEAF_EXT_FEATURES 7
 #define CPUID_LEAF_XSAVE	0xd
-#define CPUID_FIXED_LEAVES                                           \
-	(BIT(1) | BIT(6) | BIT(CPUID_LEAF_EXT_FEATURES) | BIT(0xa) | \
-	 BIT(CPUID_LEAF_XSAVE) | BIT(CPUID_LEAF_TSC) | BIT(CPUID_LEAF_FREQ))
+#define CPUID_FIXED_LEAVES                                                 \
+	(BIT(1) | BIT(CPUID_LEAF_CACHE) | BIT(CPUID_LEAF_POWER) |          \
+	 BIT(CPUID_LEAF_EXT_FEATURES) | BIT(0xa) | BIT(CPUID_LEAF_XSAVE) | \
+	 BIT(CPUID_LEAF_TOPOLOGY) | BIT(CPUID_LEAF_TSC) |                  \
+	 BIT(CPUID_LEAF_FREQ))
+
+/* The VM's topology: one package of vcpu_count cores, one thread each,
+ * x2APIC ID = vCPU number (SDM Vol. 2A, CPUID leaf 0BH "Extended
+ * Topology Enumeration Leaf"; leaf 04H "Deterministic Cache
+ * Parameters", EAX[31:26] cores per package - 1, [25:14] sharing). */
+#define TOPO_LEVEL_SMT	1
+#define TOPO_LEVEL_CORE 2
+
+static unsigned order(unsigned n)
+{
+	unsigned bits = 0;
+
+	while ((1u << bits) < n)
+		bits++;
+	return bits;
+}
+
+static void cpuid_topology(struct vcpu *v, uint32_t subleaf,
+			   struct cpuid_regs *r)
+{
+	unsigned n = v->vm->vcpu_count;
+
+	*r = (struct cpuid_regs){.ecx = subleaf & 0xff, .edx = v->id};
+	if (subleaf == 0) {
+		r->ebx = 1;
+		r->ecx |= TOPO_LEVEL_SMT << 8;
+	} else if (subleaf == 1) {
+		r->eax = order(n);
+		r->ebx = n;
+		r->ecx |= TOPO_LEVEL_CORE << 8;
+	}
+}
+
+static void cpuid_cache(struct vcpu *v, struct cpuid_regs *r)
+{
+	if (!(r->eax & 0x1f)) /* no more caches */
+		return;
+	r->eax &= 0x3fff; /* each cache private to its core */
+	r->eax |= (uint32_t)(v->vm->vcpu_count - 1) << 26;
+}
 
 /* CPUID.(EAX=7,ECX=0):EBX: IA32_TSC_ADJUST, not emulated (RDMSR 0x3b
  * would be #GP). CPUID.(EAX=0xd,ECX=1):EAX: XSAVES/XRSTORS and
@@ -104,8 +152,12 @@ cpuid_fix(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 	 * may differ from what the CPU claims (in Bochs by 35x). */
 	case CPUID_LEAF_TSC: *r = cpuid_leaf_tsc(tsc_khz); break;
 	case CPUID_LEAF_FREQ: *r = cpuid_leaf_freq(tsc_khz); break;
-	default: /* 6: no power management; 0xa: no PMU */
-		*r = (struct cpuid_regs){0};
+	case CPUID_LEAF_TOPOLOGY: cpuid_topology(v, subleaf, r); break;
+	case CPUID_LEAF_CACHE: cpuid_cache(v, r); break;
+	case CPUID_LEAF_POWER: /* no power management but ARAT */
+		*r = (struct cpuid_regs){.eax = CPUID6_EAX_ARAT};
+		break;
+	default: /* 0xa: no PMU */ *r = (struct cpuid_regs){0};
 	}
 }
 

@@ -10,6 +10,7 @@
  */
 #include "arch/x86_64/regs.h"
 #include "vmx/exit.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmxon.h"
@@ -98,8 +99,10 @@ static enum exit_action mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 	case 4: ok = write_cr4(value); break;
 	case 8:
 		ok = !(value & ~0xfULL);
-		if (ok)
-			v->cr8 = value;
+		if (ok) {
+			vcpu_intr_set_cr8(v, value);
+			return vcpu_intr_after(v, EXIT_ADVANCE);
+		}
 		break;
 	default:
 		vm_stop(v->vm, "unexpected exit for MOV to CR%u", cr);
@@ -122,7 +125,7 @@ enum exit_action exit_cr_access(struct vcpu *v)
 	case CR_MOV_TO: return mov_to_cr(v, cr, vcpu_gpr(v, reg));
 	case CR_MOV_FROM:
 		if (cr == 8) {
-			vcpu_set_gpr(v, reg, v->cr8);
+			vcpu_set_gpr(v, reg, vcpu_intr_cr8(v));
 			return EXIT_ADVANCE;
 		}
 		break;

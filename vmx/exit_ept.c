@@ -20,6 +20,7 @@
 #include "vmx/decode.h"
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 
 #define INSN_MAX  15
@@ -136,6 +137,29 @@ static enum exit_action emulate_device(struct vcpu *v, const struct decoded *d,
 	return EXIT_RESUME;
 }
 
+/* The vCPU's local APIC page or the VM's IOAPIC (vmx/vcpu_intr.c):
+ * the same MOV accesses as a device; false when gpa is not theirs. */
+static bool emulate_intc(struct vcpu *v, const struct decoded *d, gpa_t gpa,
+			 enum exit_action *act)
+{
+	uint64_t *gpr = v->regs.gpr, value = 0;
+	bool write = d->dir == DECODE_DIR_WRITE;
+
+	if (!is_device_access(d))
+		return false;
+	gpr[GPR_RSP] = vmcs_readn(VMCS_GUEST_RSP);
+	if (write)
+		decode_write_value(d, gpr, &value);
+	if (!vcpu_intr_mmio(v, gpa, write, d->size, &value))
+		return false;
+	if (!write)
+		decode_emulate_read(d, value, gpr);
+	vmcs_writen(VMCS_GUEST_RSP, gpr[GPR_RSP]);
+	vcpu_skip_insn_len(v, d->len);
+	*act = vcpu_intr_after(v, EXIT_RESUME);
+	return true;
+}
+
 /* Decode, or reuse the last decoding when the same bytes come back in
  * the same mode (a driver polling a device register runs the same
  * instruction again and again). The decoding depends on nothing else:
@@ -182,8 +206,12 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 		struct mmio_device *dev =
 			mmiobus_find(&v->vm->mmio, gpa, d.size);
 
+		enum exit_action act;
+
 		if (dev)
 			return emulate_device(v, &d, dev, gpa);
+		if (emulate_intc(v, &d, gpa, &act))
+			return act;
 	}
 	if (st != DECODE_OK || !emulate_nothing(v, &d)) {
 		vm_stop(v->vm,

@@ -16,6 +16,7 @@
 #include "arch/x86_64/regs.h"
 #include "lib/fmt.h"
 #include "vmx/exit.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/guest_walk.h"
 #include "vmx/vmcs.h"
 
@@ -137,11 +138,12 @@ static enum exit_action io_reset_request(struct vcpu *v, enum exit_action act)
 	char why[96];
 
 	if (!v->vm->reset_request)
-		return act;
+		return vcpu_intr_after(v, act); /* the write raised a line? */
 	fmt_snprintf(why, sizeof(why), "reset by the guest (%s)",
 		     v->vm->reset_request);
 	v->vm->reset_request = NULL;
-	return vm_machine_reset(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
+	return vm_machine_reset(v, why) ? vcpu_intr_after(v, EXIT_RESUME)
+					: EXIT_STOP_VM;
 }
 
 enum exit_action exit_io(struct vcpu *v)

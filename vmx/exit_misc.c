@@ -12,6 +12,7 @@
 #include "arch/x86_64/trap.h"
 #include "lib/fmt.h"
 #include "vmx/exit.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 
 #define XCR0_X87    BIT(0)
@@ -19,23 +20,23 @@
 #define XCR0_AVX    BIT(2)
 #define XCR0_AVX512 (BIT(5) | BIT(6) | BIT(7))
 
-/* HLT with interrupts off can never wake: on a PC that CPU is dead for
- * good, so the VM is stopped and says so. With interrupts on, a vCPU
- * waits for an interrupt; but no device of these VMs can raise one yet
- * (the virtual interrupt controllers come with the Linux guests), so it
- * would wait forever: it is stopped with that reason instead. */
+/* HLT with interrupts off can never wake (no NMI or INIT reaches a
+ * one-vCPU VM): on a PC that CPU is dead for good, so the VM is stopped
+ * and says so. With interrupts on, the vCPU sleeps until an interrupt
+ * (vmx/vcpu_intr.c), or is stopped when none can ever come. */
 enum exit_action exit_hlt(struct vcpu *v)
 {
-	if (!(vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
+	if (!(vmcs_readn(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+		if (v->vm->vcpu_count > 1) { /* others may still send NMI */
+			vcpu_skip_insn(v);
+			return vcpu_intr_halt_dead(v);
+		}
 		vm_stop(v->vm, "vCPU %u halted with interrupts off (dead)",
 			v->id);
-	else
-		vm_stop(v->vm,
-			"vCPU %u halted waiting for an interrupt, but no "
-			"device "
-			"of this VM can interrupt it",
-			v->id);
-	return EXIT_STOP_VM;
+		return EXIT_STOP_VM;
+	}
+	vcpu_skip_insn(v);
+	return vcpu_intr_halt(v);
 }
 
 /* INVD would drop dirty cache lines, possibly the host's: do a WBINVD,
@@ -100,7 +101,8 @@ enum exit_action exit_triple_fault(struct vcpu *v)
 
 	fmt_snprintf(why, sizeof(why), "triple fault (vCPU %u at rip 0x%lx)",
 		     v->id, (unsigned long)vmcs_readn(VMCS_GUEST_RIP));
-	return vm_machine_reset(v, why) ? EXIT_RESUME : EXIT_STOP_VM;
+	return vm_machine_reset(v, why) ? vcpu_intr_after(v, EXIT_RESUME)
+					: EXIT_STOP_VM;
 }
 
 /* SDM Vol. 3C, "Exit Qualification for Debug Exceptions": the DR6 bits

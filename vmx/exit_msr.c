@@ -11,6 +11,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/regs.h"
 #include "vmx/exit.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 
 #define MSR_IA32_TSC		 0x10
@@ -18,7 +19,6 @@
 #define MSR_IA32_BIOS_SIGN_ID	 0x8b
 #define MISC_ENABLE_FAST_STRINGS BIT(0)
 #define FEATURE_CONTROL_LOCKED	 0x1 /* locked, VMX off: no nested VT-x */
-#define APIC_BASE_DEFAULT	 0xfee00000ULL
 #define EFER_WRITABLE		 (EFER_SCE | EFER_LME | EFER_NXE)
 
 /* 0 ok, -1 #GP. */
@@ -34,13 +34,6 @@ struct msr_entry {
 static int read_tsc(struct vcpu *v, uint64_t *value)
 {
 	*value = rdtsc() + vmcs_read64(VMCS_TSC_OFFSET);
-	return 0;
-}
-
-static int read_apic_base(struct vcpu *v, uint64_t *value)
-{
-	/* No local APIC is emulated yet (CPUID says so): global enable off. */
-	*value = APIC_BASE_DEFAULT | (v->id == 0 ? APIC_BASE_BSP : 0);
 	return 0;
 }
 
@@ -115,7 +108,6 @@ static int write_efer(struct vcpu *v, uint64_t value)
 
 static const struct msr_entry msr_table[] = {
 	{MSR_IA32_TSC, read_tsc, NULL},
-	{MSR_IA32_APIC_BASE, read_apic_base, NULL},
 	{MSR_IA32_FEATURE_CONTROL, read_feature_control, NULL},
 	{MSR_IA32_MISC_ENABLE, read_misc_enable, NULL},
 	{MSR_IA32_BIOS_SIGN_ID, read_bios_sign_id, write_bios_sign_id},
@@ -131,12 +123,18 @@ static const struct msr_entry *msr_find(uint32_t msr)
 	return NULL;
 }
 
+/* The local APIC's MSRs (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC)
+ * belong to its model (vmx/vcpu_intr.c). */
 enum exit_action exit_rdmsr(struct vcpu *v)
 {
-	const struct msr_entry *e = msr_find((uint32_t)v->regs.rcx);
+	uint32_t msr = (uint32_t)v->regs.rcx;
+	const struct msr_entry *e = msr_find(msr);
 	uint64_t value;
+	int err = vlapic_msr_is_apic(msr) ? vcpu_intr_msr_read(v, msr, &value)
+		  : e			  ? e->read(v, &value)
+					  : -1;
 
-	if (!e || e->read(v, &value)) {
+	if (err) {
 		vcpu_inject_gp(v);
 		return EXIT_RESUME;
 	}
@@ -147,9 +145,17 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 
 enum exit_action exit_wrmsr(struct vcpu *v)
 {
-	const struct msr_entry *e = msr_find((uint32_t)v->regs.rcx);
+	uint32_t msr = (uint32_t)v->regs.rcx;
+	const struct msr_entry *e = msr_find(msr);
 	uint64_t value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 
+	if (vlapic_msr_is_apic(msr)) {
+		if (vcpu_intr_msr_write(v, msr, value)) {
+			vcpu_inject_gp(v);
+			return EXIT_RESUME;
+		}
+		return vcpu_intr_after(v, EXIT_ADVANCE);
+	}
 	if (!e || !e->write || e->write(v, value)) {
 		vcpu_inject_gp(v);
 		return EXIT_RESUME;

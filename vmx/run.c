@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/run.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vcpu_state.h"
 #include "vmx/vm_control.h" /* console hooks, marked "console:" */
 #include "vmx/vmcs.h"
@@ -49,6 +50,7 @@ void run_init(uint64_t time_slice_us, unsigned cpus)
 	timer_shift = rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_TIMER_SHIFT_MASK;
 	run_cpus = cpus;
 	vcpu_state_cpu_init(); /* the XSAVE size, before any vCPU exists */
+	vcpu_intr_host_init();
 }
 
 int run_add_vm(struct vm *vm, char *err, size_t n)
@@ -162,7 +164,7 @@ static bool run_exit_untimed(struct vcpu *v)
 	v->host_ticks += s->t_entry - t_exit;
 	if (!go_on || !s->left)
 		return 0;
-	set_timer(s->left);
+	set_timer(MIN(s->left, s->cap > s->t_entry ? s->cap - s->t_entry : 0));
 	return 1;
 }
 
@@ -211,13 +213,44 @@ bool run_exit(struct vcpu *v)
  * is exactly the guest's time; the rest of the slice was ours. */
 static void account_slice(struct vcpu *v, uint32_t timer, uint64_t wall)
 {
-	uint64_t guest = (uint64_t)(timer - vmcs_read32(VMCS_PREEMPTION_TIMER))
-			 << timer_shift;
+	uint64_t left = vmcs_read32(VMCS_PREEMPTION_TIMER) + v->slice.bias;
+	uint64_t guest = (left < timer ? timer - left : 0) << timer_shift;
 
 	if (guest > wall)
 		guest = wall;
 	v->guest_ticks += guest;
 	v->host_ticks += wall - guest;
+}
+
+void run_timer_cap(struct vcpu *v, uint64_t deadline)
+{
+	struct run_slice *s = &v->slice;
+	uint64_t now, left, want;
+
+	s->cap = deadline;
+	now = rdtsc();
+	if (!v->timer_saved) { /* run_exit_untimed caps every entry */
+		set_timer(MIN(s->left, deadline > now ? deadline - now : 0));
+		return;
+	}
+	left = vmcs_read32(VMCS_PREEMPTION_TIMER) + s->bias;
+	want = deadline > now ? (deadline - now) >> timer_shift : 0;
+	want = MIN(want, left);
+	vmcs_write32(VMCS_PREEMPTION_TIMER, (uint32_t)want);
+	s->bias = left - want;
+}
+
+bool run_timer_expired(struct vcpu *v)
+{
+	struct run_slice *s = &v->slice;
+
+	if (!v->timer_saved)
+		return s->left == 0;
+	if (!s->bias)
+		return true;
+	vmcs_write32(VMCS_PREEMPTION_TIMER, (uint32_t)s->bias);
+	s->bias = 0;
+	return false;
 }
 
 /* One slice of v: enter the guest; vmx_run comes back when an exit ends
@@ -238,16 +271,39 @@ static void run_slice(struct vcpu *v)
 		goto out;
 	timer = set_timer(left);
 	v->slice.left = left;
+	v->slice.bias = 0;
 	v->slice.exits_left = exits_per_check(v);
+	/* on_cpu before the look at intr_check: a kick after the look
+	 * sends its IPI here (vmx/vcpu_intr.c) */
+	__atomic_store_n(&v->on_cpu, this_cpu(), __ATOMIC_SEQ_CST);
+	if (!vcpu_intr_slice_start(v)) {
+		v->on_cpu = NULL;
+		goto out;
+	}
 	t_start = rdtsc();
 	v->slice.t_entry = t_start;
 	result = vmx_run(&v->regs, v->launched);
+	__atomic_store_n(&v->on_cpu, NULL, __ATOMIC_SEQ_CST);
 	if (v->timer_saved)
 		account_slice(v, timer, rdtsc() - t_start);
 	if (!enter_failed(v, result))
 		v->launched = true;
 out:
 	vm_control_slice_end(v); /* console: runnable, under the VM's lock */
+}
+
+static struct vcpu *vcpu_of(struct sched_entity *e)
+{
+	return (struct vcpu *)((char *)e -
+			       __builtin_offsetof(struct vcpu, sched));
+}
+
+/* Halted vCPUs of this CPU whose kick came or whose APIC timer is due
+ * go back on the run queue. */
+static void run_wake_halted(struct cpu_run *cr)
+{
+	for (unsigned i = 0; i < cr->rq.count; i++)
+		vcpu_intr_wake_check(vcpu_of(cr->rq.entities[i]));
 }
 
 void run_cpu(struct percpu *cpu)
@@ -257,13 +313,12 @@ void run_cpu(struct percpu *cpu)
 
 	vcpu_state_cpu_init();
 	for (;;) {
-		struct sched_entity *e = runq_pick(&cr->rq);
+		struct sched_entity *e;
 
+		run_wake_halted(cr);
+		e = runq_pick(&cr->rq);
 		if (e) {
-			struct vcpu *v =
-				(struct vcpu *)((char *)e -
-						__builtin_offsetof(struct vcpu,
-								   sched));
+			struct vcpu *v = vcpu_of(e);
 
 			run_switch_to(cr, cpu, v);
 			vm_control_slice_start(v); /* console: reset/start */

@@ -20,6 +20,13 @@ void run_cpu(struct percpu *cpu);
 void run_vm_stopped(struct vm *vm);
 /* The monitor's `start` tells it that one VM more is running. */
 void run_vm_started(struct vm *vm);
+/* The guest's APIC timer needs v at host TSC deadline (UINT64_MAX:
+ * never): the preemption timer fires by then, the slice's end stays
+ * where it was. On v's CPU, VMCS current. */
+void run_timer_cap(struct vcpu *v, uint64_t deadline);
+/* In the preemption-timer exit: true when v's slice is over; false when
+ * the timer fired for the APIC timer (then re-armed for the rest). */
+bool run_timer_expired(struct vcpu *v);
 /* Print one line per VM: state, why it stopped, run time, exits. */
 void run_print_stats(void);
 

@@ -7,6 +7,7 @@
 #ifndef VMX_VCPU_H
 #define VMX_VCPU_H
 
+#include "drivers/virt/vlapic.h"
 #include "kernel/percpu.h"
 #include "kernel/sched_policy.h"
 #include "vmx/decode.h"
@@ -66,8 +67,9 @@ enum vcpu_state {
  * runs it does it before its next slice, with its VMCS current. */
 enum vcpu_request {
 	VCPU_REQ_NONE,
-	VCPU_REQ_RESET, /* `reset`: reload the kernel, keep the counters */
-	VCPU_REQ_START, /* `start`: the same, as a new run: counters zeroed */
+	VCPU_REQ_RESET,	  /* `reset`: reload the kernel, keep the counters */
+	VCPU_REQ_START,	  /* `start`: the same, as a new run: counters zeroed */
+	VCPU_REQ_RESTART, /* the guest reset its machine (on_crash restart) */
 };
 
 struct vm;
@@ -84,7 +86,6 @@ struct vcpu {
 	volatile enum vcpu_request request;
 	uint32_t exit_reason; /* of the exit being handled */
 	/* guest state VMX does not hold */
-	uint64_t cr8; /* the task-priority register as the guest set it */
 	uint64_t xcr0;
 	uint64_t msrs[6]; /* the MSRs vmx/vcpu_state.c switches */
 	void *xsave_area; /* FPU/SSE/AVX state while not on a CPU */
@@ -102,7 +103,24 @@ struct vcpu {
 	struct run_slice {
 		uint64_t left, t_entry;
 		unsigned exits_left;
+		/* The guest's APIC timer is due at host TSC `cap` (or never:
+		 * UINT64_MAX); the preemption timer then fires before the
+		 * slice's end, and `bias` (timer units) is the slice left
+		 * beyond what the timer holds (vmx/run.c). */
+		uint64_t cap, bias;
 	} slice;
+	/* Its local APIC and what the interrupt wiring keeps per vCPU
+	 * (vmx/vcpu_intr.c): intr_check asks for a look at its pending
+	 * interrupts before the next entry; kicked says an event came
+	 * since it halted; halted: it waits in HLT (off its run queue)
+	 * until a kick or host TSC wake_tsc; on_cpu: where it runs in
+	 * guest mode now, for the IPI that makes it exit. */
+	struct vlapic lapic;
+	volatile bool intr_check, kicked, halted;
+	bool halt_dead; /* halted with interrupts off: only NMI or INIT */
+	uint32_t intr_windows; /* window-exiting controls set now */
+	uint64_t wake_tsc;
+	struct percpu *volatile on_cpu;
 	/* The last instruction decoded for an access to nothing or MMIO
 	 * (vmx/exit_ept.c), reused when the same bytes come back. */
 	struct decode_cache {

@@ -16,6 +16,8 @@
 enum vcpu_boot_mode {
 	VCPU_BOOT_PROTECTED32, /* flat 32-bit protected mode, paging off */
 	VCPU_BOOT_LONG64,      /* 64-bit mode: paging on, CS.L = 1 */
+	VCPU_BOOT_REAL16,      /* real mode, segment bases = selector << 4:
+				* an AP after INIT and STARTUP */
 	VCPU_BOOT_MODES,
 };
 
@@ -31,5 +33,19 @@ struct vcpu_boot {
 	uint16_t gdt_limit;
 	uint16_t cs, ds; /* selectors: CS, and DS ES SS FS GS */
 };
+
+/* A CPU after INIT and a STARTUP IPI with this vector (SDM Vol. 3A,
+ * "MP Initialization Protocol Algorithm", "Processor State After
+ * Reset"): real mode, CS = vector << 8 (base vector << 12), IP = 0,
+ * CR0 = ET, flags, IDT limit 0xffff. */
+#define VCPU_BOOT_CR0_INIT 0x10 /* CR0.ET */
+
+static inline void vcpu_boot_sipi(struct vcpu_boot *b, uint8_t vector)
+{
+	*b = (struct vcpu_boot){.mode = VCPU_BOOT_REAL16,
+				.cr0 = VCPU_BOOT_CR0_INIT,
+				.gdt_limit = 0xffff,
+				.cs = (uint16_t)(vector << 8)};
+}
 
 #endif

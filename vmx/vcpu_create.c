@@ -82,6 +82,10 @@ struct vcpu *vcpu_create(struct vm *vm, unsigned id,
 void vcpu_reset(struct vcpu *v, const struct vcpu_boot *boot)
 {
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
+	vmcs_write32(VMCS_PROC_CONTROLS,
+		     vmcs_read32(VMCS_PROC_CONTROLS) &
+			     ~(PROC_INTERRUPT_WINDOW | PROC_NMI_WINDOW));
+	v->intr_windows = 0;
+	v->decode_cache.valid = false;
 	vmcs_setup_guest(v, boot);
-	v->cr8 = 0;
 }

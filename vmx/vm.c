@@ -21,7 +21,10 @@
 #include "vmx/msr_bitmap.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_create.h"
+#include "vmx/vcpu_intr.h"
+#include "vmx/vm_control.h"
 #include "vmx/vm.h"
+#include "vmx/vm_net.h"
 #include "vmx/vmxon.h"
 
 #define RAM_ALIGN (2 * MIB) /* so the EPT can use 2 MiB pages */
@@ -62,6 +65,31 @@ static void vm_reset_request(void *ctx, const char *how)
 	vm->reset_request = how;
 }
 
+/* COM1's interrupt line: ISA IRQ 4 */
+static void vm_uart_irq(void *ctx, bool level)
+{
+	vm_set_irq(ctx, PC_IRQ_COM1, level);
+}
+
+/* The ACPI PM block's SCI: ISA IRQ 9, level (the MADT's override) */
+static void vm_sci(void *ctx, bool asserted)
+{
+	vm_set_irq(ctx, PC_IRQ_SCI, asserted);
+}
+
+/* The disk's virtio-mmio line (level) */
+static void vm_blk_irq(void *ctx, bool level)
+{
+	vm_set_irq(ctx, PC_IRQ_VIRTIO_BLK, level);
+}
+
+/* The PIT's channel 0 output: an edge on ISA IRQ 0 */
+static void vm_pit_irq0(void *ctx)
+{
+	vm_set_irq(ctx, PC_IRQ_PIT, true);
+	vm_set_irq(ctx, PC_IRQ_PIT, false);
+}
+
 static uint64_t vm_clock_ns(void *ctx)
 {
 	return wallclock_uptime_ns();
@@ -72,18 +100,20 @@ static uint64_t vm_clock_s(void *ctx)
 	return wallclock_now_s();
 }
 
-/* The PC's legacy devices on the VM's port bus. The SCI, IRQ 1 and the
- * PIT's IRQ 0 are not delivered yet: no interrupt controller model
- * takes them (nothing calls pit8254_update). */
+/* The PC's legacy devices on the VM's port bus, their lines on the VM's
+ * interrupt controllers (vmx/vcpu_intr.c): the PIT on IRQ 0, COM1 on 4,
+ * the SCI on 9. (The keyboard's IRQ 1 has nothing to say: no keys.) */
 static void vm_add_platform_devices(struct vm *vm)
 {
 	const struct acpi_pm_ops pm_ops = {.power_off = vm_power_off,
+					   .sci = vm_sci,
 					   .reset = vm_reset_request,
 					   .now_ns = vm_clock_ns,
 					   .ctx = vm};
 	const struct i8042_ops kbc_ops = {.reset = vm_reset_request, .ctx = vm};
 	const struct rtc_cmos_ops rtc_ops = {.now_s = vm_clock_s, .ctx = vm};
-	const struct pit8254_ops pit_ops = {.now_ns = vm_clock_ns, .ctx = vm};
+	const struct pit8254_ops pit_ops = {
+		.now_ns = vm_clock_ns, .irq0 = vm_pit_irq0, .ctx = vm};
 	struct port_device devs[8];
 
 	acpi_pm_init(&vm->pm, &pm_ops, PC_SLP_TYP_S5);
@@ -114,7 +144,13 @@ static int vm_install_acpi(struct vm *vm, char *err, size_t n)
 		fmt_snprintf(err, n, "its RAM does not reach the ACPI area");
 		return -1;
 	}
-	acpi_platform_pc(&p, vm->config->vcpus);
+	/* windows in use from 0: the disk at 0, the NIC at 1 (the DSDT
+	 * then also names window 0 when the VM has a NIC but no disk:
+	 * Linux finds nothing there and says so) */
+	acpi_platform_pc(&p, vm->config->vcpus,
+			 vm->config->nic ? 2
+			 : vm->has_disk	 ? 1
+					 : 0);
 	return acpi_tables_build(area, PC_ACPI_AREA_SIZE, PC_ACPI_AREA, &p,
 				 &used, err, n);
 }
@@ -314,6 +350,7 @@ static int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
 		     (unsigned long)VIRTIO_MMIO_BASE);
 	virtio_blk_init(&vm->blk, &vm->disk.backend, name, VIRTIO_MMIO_BASE,
 			&vm->ram_access);
+	virtio_mmio_set_irq(&vm->blk.mmio, vm_blk_irq, vm);
 	window = virtio_mmio_device(&vm->blk.mmio);
 	if (mmiobus_add(&vm->mmio, &window)) {
 		fmt_snprintf(err, n, "no room on its MMIO bus for the disk");
@@ -342,6 +379,7 @@ static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)
 	vm->lock = (struct spinlock)SPINLOCK_INIT;
 	vm->state = VM_RUNNING;
 	uart8250_init(&vm->com1, vm_console_tx, vm);
+	uart8250_set_irq(&vm->com1, vm_uart_irq, vm);
 	vm_add_platform_devices(vm);
 	return vm;
 }
@@ -356,13 +394,9 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 		fmt_snprintf(err, n, "no memory for the VM's structure");
 		return NULL;
 	}
-	if (cfg->vcpus > 1) {
-		fmt_snprintf(
-			err, n,
-			"%u vCPUs asked; a VM with several vCPUs needs the "
-			"virtual local APIC, which is not there yet: use "
-			"vcpus = 1",
-			cfg->vcpus);
+	if (cfg->vcpus > VINTC_VCPUS_MAX) {
+		fmt_snprintf(err, n, "%u vCPUs asked; a VM has at most %u",
+			     cfg->vcpus, VINTC_VCPUS_MAX);
 		return NULL;
 	}
 	vm->boot_info = bi;
@@ -371,30 +405,58 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	    vm_load_kernel(vm, cfg, bi, &st, err, n) ||
 	    vm_install_acpi(vm, err, n))
 		return NULL;
-	vm->vcpus[0] = vcpu_create(vm, 0, &st, err, n);
-	if (!vm->vcpus[0])
+	/* vCPU 0 starts at the kernel's entry; the others wait for the
+	 * guest's INIT and STARTUP IPIs, as a PC's APs do */
+	for (unsigned i = 0; i < cfg->vcpus; i++) {
+		struct vcpu_boot ap;
+
+		vcpu_boot_sipi(&ap, 0);
+		vm->vcpus[i] = vcpu_create(vm, i, i ? &ap : &st, err, n);
+		if (!vm->vcpus[i])
+			return NULL;
+		vm->vcpu_count = i + 1;
+	}
+	vm_intr_init(vm);
+	/* the NIC last: its line needs the interrupt controllers, and a VM
+	 * refused before it never joins the switch */
+	if (vm_add_nic(vm, cfg, err, n))
 		return NULL;
-	vm->vcpu_count = 1;
 	return vm;
 }
 
 /* Shared by vm_restart and vmx/vm_control.c (the monitor's reset and
  * start). */
+/* A vCPU back at its power-on state: not halted, nothing pending. */
+static void vcpu_restate(struct vcpu *v, const struct vcpu_boot *st)
+{
+	vcpu_reset(v, st);
+	v->halted = v->halt_dead = v->kicked = false;
+	v->intr_check = true;
+}
+
 int vm_reload(struct vcpu *v, char *err, size_t n)
 {
 	struct vm *vm = v->vm;
 	struct vcpu_boot st;
-
 	struct pit8254_ops pit_ops = vm->pit.ops;
 
+	if (v->id != 0) { /* an AP: waits for INIT-SIPI again (its local
+			   * APIC is reset with the BSP's reload) */
+		vcpu_boot_sipi(&st, 0);
+		vcpu_restate(v, &st);
+		return 0;
+	}
+	vm_net_reset(vm); /* no frame lands in the RAM being cleared */
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
+	uart8250_reset(&vm->com1);
 	acpi_pm_reset(&vm->pm);
 	i8042_reset(&vm->kbc);
 	pit8254_init(&vm->pit, &pit_ops);
 	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err, n) ||
 	    vm_install_acpi(vm, err, n))
 		return -1;
-	vcpu_reset(v, &st);
+	vcpu_restate(v, &st);
+	vm_intr_reset(vm);
 	if (vm->has_disk) /* its disk keeps its data, as a real one would */
 		virtio_mmio_reset(&vm->blk.mmio);
 	vm_console_flush(vm);
@@ -422,12 +484,34 @@ bool vm_restart(struct vcpu *v, const char *why)
 	return true;
 }
 
+/* A VM with several vCPUs: each vCPU reloads its part at its next
+ * slice (vmx/vm_control.c); the one here ends its slice at once. */
+static bool vm_restart_all(struct vcpu *v, const char *why)
+{
+	struct vm *vm = v->vm;
+
+	if (vm->restarts == VM_RESTARTS_MAX) {
+		vm_stop(vm,
+			"%s, and it was restarted %u times already: stopped",
+			why, VM_RESTARTS_MAX);
+		return false;
+	}
+	vm->restarts++;
+	pr_info("vm %s: %s: restarting (%u of %u)", vm->name, why, vm->restarts,
+		VM_RESTARTS_MAX);
+	vm_control_request_all(vm, VCPU_REQ_RESTART);
+	return true;
+}
+
 bool vm_machine_reset(struct vcpu *v, const char *why)
 {
-	if (v->vm->config->on_crash == ON_CRASH_RESTART)
-		return vm_restart(v, why);
-	vm_stop(v->vm, "%s", why);
-	return false;
+	if (v->vm->config->on_crash != ON_CRASH_RESTART) {
+		vm_stop(v->vm, "%s", why);
+		return false;
+	}
+	if (v->vm->vcpu_count > 1)
+		return vm_restart_all(v, why);
+	return vm_restart(v, why);
 }
 
 /* What the VM used: guest and exit-handling ticks, exits, and the
@@ -471,8 +555,10 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	if (first) {
 		run_vm_stopped(vm);
 		vm_console_flush(vm);
+		vm_net_reset(vm); /* it takes no more frames */
 		pr_info("vm %s stopped: %s", vm->name, vm->stop_reason);
 		vm_print_usage(vm);
+		vm_net_print_usage(vm);
 	}
 }
 

@@ -3,7 +3,9 @@
  * bus and console, and why it stopped.
  * A VM is built on the boot CPU (vm_create); its vCPUs then run on any
  * CPU. `lock` guards state and stop_reason; counters are atomics. The
- * devices are used only by the VM's one vCPU (no lock yet).
+ * devices are used only by the VM's one vCPU (no lock yet), but for its
+ * NIC, which other VMs' frames reach: the switch's lock guards it
+ * (vmx/vm_net.c).
  */
 #ifndef VMX_VM_H
 #define VMX_VM_H
@@ -16,7 +18,9 @@
 #include "drivers/virt/portbus.h"
 #include "drivers/virt/rtc_cmos.h"
 #include "drivers/virt/uart8250.h"
+#include "drivers/virt/vintc.h"
 #include "drivers/virt/virtio_blk.h"
+#include "drivers/virt/virtio_net.h"
 #include "kernel/config.h"
 #include "lib/spinlock.h"
 #include "vmx/ept.h"
@@ -38,6 +42,13 @@ struct vm_input {
 	uint8_t buf[VM_INPUT_BUF];
 	unsigned head, count;
 	uint64_t dropped; /* bytes typed while buf was full */
+};
+
+/* A port device whose calls hold a lock: the 8259s, with the VM's
+ * intc_lock (vmx/vcpu_intr.c). */
+struct locked_port {
+	struct port_device inner;
+	struct spinlock *lock;
 };
 
 struct vm_console {
@@ -70,12 +81,19 @@ struct vm {
 	bool has_disk;
 	struct ramdisk disk; /* from the boot module named by `disk` */
 	struct virtio_blk blk;
+	bool has_nic;
+	struct virtio_net nic; /* on the hypervisor's switch (vm_net.c) */
 	struct vm_input input;
 	/* the PC's legacy devices (docs/virtual-platform.md) */
 	struct acpi_pm pm;
 	struct i8042 kbc;
 	struct rtc_cmos rtc;
 	struct pit8254 pit;
+	/* its interrupt controllers (vmx/vcpu_intr.c, docs/interrupts.md):
+	 * every call into them holds intc_lock */
+	struct vintc intc;
+	struct spinlock intc_lock;
+	struct locked_port pic_ports[3];
 	/* set by a device during an I/O exit that asked for a machine reset
 	 * (how it asked); exit_io then resets or stops the VM */
 	const char *reset_request;
@@ -104,6 +122,8 @@ int vm_reload(struct vcpu *v, char *err, size_t err_size);
  * triple-faulted: restart it or stop it, as its on_crash setting says.
  * On the vCPU's CPU in an exit; true when it was restarted. */
 bool vm_machine_reset(struct vcpu *v, const char *why);
+/* on_crash restart of a VM with several vCPUs: every vCPU gets
+ * VCPU_REQ_RESTART and does its part at its next slice (vm_reload). */
 
 /* Stop the VM with a reason (first reason wins); any CPU. */
 void vm_stop(struct vm *vm, const char *fmt, ...)

@@ -19,6 +19,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/run.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vm_control.h"
 #include "vmx/vmx_error.h"
 
@@ -103,12 +104,22 @@ static void vm_set_vcpus(struct vm *vm, enum vcpu_state state,
 	for (unsigned c = 0; c < vm->vcpu_count; c++) {
 		struct vcpu *v = vm->vcpus[c];
 
-		if (request != VCPU_REQ_NONE)
+		if (request != VCPU_REQ_NONE) {
 			v->request = request;
+			v->halted = false; /* the request is done at once */
+		}
 		v->state = state;
 		if (state == VCPU_RUNNABLE)
-			v->sched.runnable = true;
+			v->sched.runnable = !v->halted;
+		vcpu_kick(v); /* a running vCPU ends its slice now */
 	}
+}
+
+void vm_control_request_all(struct vm *vm, enum vcpu_request request)
+{
+	spin_lock(&vm->lock);
+	vm_set_vcpus(vm, VCPU_RUNNABLE, request);
+	spin_unlock(&vm->lock);
 }
 
 /* Why vm is not in state `want`, or NULL when it is. */
@@ -359,6 +370,17 @@ static void vcpu_zero_counters(struct vcpu *v)
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 }
 
+static const char *const request_name[] = {
+	[VCPU_REQ_RESET] = "reset",
+	[VCPU_REQ_START] = "start",
+	[VCPU_REQ_RESTART] = "restart",
+};
+static const char *const request_done[] = {
+	[VCPU_REQ_RESET] = "reset",
+	[VCPU_REQ_START] = "started again",
+	[VCPU_REQ_RESTART] = "restarted",
+};
+
 void vm_control_slice_start(struct vcpu *v)
 {
 	enum vcpu_request req = __atomic_exchange_n(&v->request, VCPU_REQ_NONE,
@@ -370,20 +392,17 @@ void vm_control_slice_start(struct vcpu *v)
 		return;
 	if (req == VCPU_REQ_START)
 		vcpu_zero_counters(v);
-	v->decode_cache.valid = false;
-	uart8250_reset(&vm->com1);
 	if (vm_reload(v, err, sizeof(err))) {
-		vm_stop(vm, "%s failed: %s",
-			req == VCPU_REQ_START ? "start" : "reset", err);
+		vm_stop(vm, "%s failed: %s", request_name[req], err);
 		return;
 	}
-	log_printf(LOG_INFO, "vm %s: %s", vm->name,
-		   req == VCPU_REQ_START ? "started again" : "reset");
+	if (v->id == 0) /* once per VM */
+		log_printf(LOG_INFO, "vm %s: %s", vm->name, request_done[req]);
 }
 
 void vm_control_slice_end(struct vcpu *v)
 {
 	spin_lock(&v->vm->lock);
-	v->sched.runnable = v->state == VCPU_RUNNABLE;
+	v->sched.runnable = v->state == VCPU_RUNNABLE && !v->halted;
 	spin_unlock(&v->vm->lock);
 }

@@ -20,6 +20,9 @@ void vm_control_begin(void);
 void vm_control_poll(void);
 /* Before v's slice, its VMCS current here: a reset or start asked. */
 void vm_control_slice_start(struct vcpu *v);
+/* Every vCPU of vm runnable with this request, done at its next slice
+ * (a running one is kicked to end its slice); any CPU. */
+void vm_control_request_all(struct vm *vm, enum vcpu_request request);
 /* After v's slice: whether it stays on the run queue (runnable), under
  * its VM's lock so that a resume from another CPU is never lost. */
 void vm_control_slice_end(struct vcpu *v);

@@ -143,6 +143,7 @@ enum vmcs_seg {
 
 /* SDM Vol. 3C, "Primary Processor-Based VM-Execution Controls" */
 #define PROC_INTERRUPT_WINDOW	BIT(2)
+#define PROC_NMI_WINDOW		BIT(22)
 #define PROC_HLT_EXITING	BIT(7)
 #define PROC_INVLPG_EXITING	BIT(9)
 #define PROC_MWAIT_EXITING	BIT(10)

@@ -18,6 +18,9 @@
 #define AR_DATA32_FLAT 0xc093 /* present, data read/write, accessed, D, G */
 #define AR_TSS_BUSY    0x008b /* busy TSS: 32-bit, or 64-bit in IA-32e */
 #define AR_UNUSABLE    BIT(16)
+#define AR_CODE16      0x009b /* present, code exec/read, accessed */
+#define AR_DATA16      0x0093 /* present, data read/write, accessed */
+#define REAL_LIMIT     0xffffu
 #define FLAT_LIMIT     0xffffffffu
 #define PAT_POWER_ON   0x0007040600070406ULL
 #define DR7_POWER_ON   0x400
@@ -64,6 +67,21 @@ static const struct seg_init mode_segs[VCPU_BOOT_MODES][SEG_COUNT] = {
 			[SEG_LDTR] = {SEL_NULL, 0, AR_UNUSABLE},
 			[SEG_TR] = {SEL_NULL, 0xff, AR_TSS_BUSY},
 		},
+	/* SDM Vol. 3A, "Processor State After Reset" (INIT), with CS
+	 * from the STARTUP vector ("MP Initialization Protocol
+	 * Algorithm"): 64 KiB segments, TR a busy TSS as VMX requires of
+	 * an unrestricted guest */
+	[VCPU_BOOT_REAL16] =
+		{
+			[SEG_ES] = {SEL_DATA, REAL_LIMIT, AR_DATA16},
+			[SEG_CS] = {SEL_CODE, REAL_LIMIT, AR_CODE16},
+			[SEG_SS] = {SEL_DATA, REAL_LIMIT, AR_DATA16},
+			[SEG_DS] = {SEL_DATA, REAL_LIMIT, AR_DATA16},
+			[SEG_FS] = {SEL_DATA, REAL_LIMIT, AR_DATA16},
+			[SEG_GS] = {SEL_DATA, REAL_LIMIT, AR_DATA16},
+			[SEG_LDTR] = {SEL_NULL, 0xffff, AR_UNUSABLE},
+			[SEG_TR] = {SEL_NULL, 0xffff, AR_TSS_BUSY},
+		},
 };
 
 static uint16_t seg_selector(enum seg_sel sel, const struct vcpu_boot *b)
@@ -76,14 +94,18 @@ static void setup_segments(const struct vcpu_boot *b)
 	const struct seg_init *segs = mode_segs[b->mode];
 
 	for (unsigned s = 0; s < SEG_COUNT; s++) {
-		vmcs_write_checked(VMCS_GUEST_SEL(s),
-				   seg_selector(segs[s].sel, b), __FILE__,
-				   __LINE__);
+		uint16_t sel = seg_selector(segs[s].sel, b);
+		/* real mode: base = selector * 16; flat modes: 0 */
+		uint64_t base =
+			b->mode == VCPU_BOOT_REAL16 ? (uint64_t)sel << 4 : 0;
+
+		vmcs_write_checked(VMCS_GUEST_SEL(s), sel, __FILE__, __LINE__);
 		vmcs_write_checked(VMCS_GUEST_LIMIT(s), segs[s].limit, __FILE__,
 				   __LINE__);
 		vmcs_write_checked(VMCS_GUEST_AR(s), segs[s].ar, __FILE__,
 				   __LINE__);
-		vmcs_write_checked(VMCS_GUEST_BASE(s), 0, __FILE__, __LINE__);
+		vmcs_write_checked(VMCS_GUEST_BASE(s), base, __FILE__,
+				   __LINE__);
 	}
 }
 

@@ -1,27 +1,21 @@
 /*
  * drivers/block/ata_disk.c - a host ATA disk as a sector device: sector
  * requests queue per disk; the head is handed to the ATA driver as one
- * struct ata_request, and its completion (from ata_poll) completes the
- * sector request and hands on the next.
+ * struct ata_request, and its completion (from the ATA driver's poll,
+ * which the device's poll calls) completes the sector request with
+ * done(r, 0 or -1) and hands on the next. The ATA driver has logged
+ * the error line of a failed request.
  * Any CPU; the disk's lock guards its queue. Pure logic over ata.h, also
  * built into the host unit tests.
+ * Follows the ATA/ATAPI Command Set (READ/WRITE DMA EXT, FLUSH CACHE
+ * EXT) through drivers/hw/ata.c.
  */
 #include "drivers/block/ata_disk.h"
-#include "lib/string.h"
 
 static const enum ata_op ops[] = {
 	[SECTOR_READ] = ATA_OP_READ,
 	[SECTOR_WRITE] = ATA_OP_WRITE,
 	[SECTOR_FLUSH] = ATA_OP_FLUSH,
-};
-
-static const enum sector_status statuses[] = {
-	[ATA_OK] = SECTOR_OK,
-	[ATA_EIO] = SECTOR_EIO,
-	[ATA_ETIMEDOUT] = SECTOR_ETIMEDOUT,
-	[ATA_ERANGE] = SECTOR_ERANGE,
-	[ATA_EINVAL] = SECTOR_EINVAL,
-	[ATA_ENODEV] = SECTOR_ENODEV,
 };
 
 static void cmd_done(struct ata_request *cmd);
@@ -33,7 +27,7 @@ static void send_head(struct ata_disk *disk)
 
 	disk->cmd = (struct ata_request){
 		.op = ops[req->op],
-		.lba = req->lba,
+		.lba = req->sector,
 		.count = req->count,
 		.buf = req->buf,
 		.buf_pa = req->buf ? disk->virt_to_phys(req->buf) : 0,
@@ -47,28 +41,39 @@ static void cmd_done(struct ata_request *cmd)
 {
 	struct ata_disk *disk = cmd->ctx;
 	struct sector_req *req;
+	int status = cmd->result == ATA_OK ? 0 : -1;
 
 	spin_lock(&disk->lock);
 	req = disk->head;
 	disk->head = req->next;
 	if (!disk->head)
 		disk->tail = NULL;
-	req->status = statuses[cmd->result];
-	memcpy(req->error, cmd->error, sizeof(req->error));
 	if (disk->head)
 		send_head(disk);
 	spin_unlock(&disk->lock);
 	req->next = NULL;
-	req->done(req);
+	req->done(req, status);
 }
 
-static void disk_submit(struct sector_dev *dev, struct sector_req *req)
+/* What the drive could never do: refused at submit, done not called. */
+static bool req_valid(const struct sector_dev *dev,
+		      const struct sector_req *req)
+{
+	if (req->op == SECTOR_FLUSH)
+		return true;
+	if (req->op != SECTOR_READ && req->op != SECTOR_WRITE)
+		return false;
+	return req->buf && req->count && req->count <= dev->sectors &&
+	       req->sector <= dev->sectors - req->count;
+}
+
+static int disk_submit(struct sector_dev *dev, struct sector_req *req)
 {
 	struct ata_disk *disk = (struct ata_disk *)dev;
 
+	if (!req->done || !req_valid(dev, req))
+		return -1;
 	req->next = NULL;
-	req->status = SECTOR_OK;
-	req->error[0] = '\0';
 	spin_lock(&disk->lock);
 	if (disk->tail)
 		disk->tail->next = req;
@@ -78,22 +83,31 @@ static void disk_submit(struct sector_dev *dev, struct sector_req *req)
 	if (disk->head == req)
 		send_head(disk);
 	spin_unlock(&disk->lock);
+	return 0;
+}
+
+static void disk_poll(struct sector_dev *dev)
+{
+	struct ata_disk *disk = (struct ata_disk *)dev;
+
+	disk->ata_poll();
 }
 
 void ata_disk_init(struct ata_disk *disk, struct ata_drive *drive,
-		   hpa_t (*va_to_pa)(const void *va))
+		   hpa_t (*va_to_pa)(const void *va), void (*poll)(void))
 {
 	*disk = (struct ata_disk){
 		.dev =
 			{
 				.name = drive->name,
 				.sectors = drive->id.sectors,
-				.model = drive->id.model,
+				.max_sectors = 0, /* ata.c splits requests */
 				.submit = disk_submit,
-				.priv = disk,
+				.poll = disk_poll,
 			},
 		.drive = drive,
 		.lock = SPINLOCK_INIT,
 		.virt_to_phys = va_to_pa,
+		.ata_poll = poll,
 	};
 }

@@ -35,36 +35,36 @@ void selftest_fill(uint8_t *sector, uint64_t lba, char tag)
 	sector[SELFTEST_MAGIC_LEN - 1] = (uint8_t)tag;
 	for (unsigned i = 0; i < 8; i++)
 		sector[SELFTEST_MAGIC_LEN + i] = (uint8_t)(lba >> (8 * i));
-	for (unsigned i = HEADER_LEN; i < SECTOR_SIZE; i++)
+	for (unsigned i = HEADER_LEN; i < BLK_SECTOR_SIZE; i++)
 		sector[i] = (uint8_t)(lba * 31 + i * 7 + (uint8_t)tag);
 }
 
 bool selftest_check(const uint8_t *sector, uint64_t lba, char tag)
 {
-	uint8_t want[SECTOR_SIZE];
+	uint8_t want[BLK_SECTOR_SIZE];
 
 	selftest_fill(want, lba, tag);
-	return !memcmp(sector, want, SECTOR_SIZE);
+	return !memcmp(sector, want, BLK_SECTOR_SIZE);
 }
 
-static void slot_done(struct sector_req *req)
+static void slot_done(struct sector_req *req, int status)
 {
 	struct selftest *t = req->ctx;
 	struct slot *s = (struct slot *)req; /* req is a slot's first field */
 
 	s->busy = false;
 	t->in_flight--;
-	if (req->status != SECTOR_OK) {
+	if (status) {
 		t->errors++;
 		return;
 	}
 	if (req->op != SECTOR_READ)
 		return;
 	for (uint32_t i = 0; i < req->count; i++)
-		if (!selftest_check(s->buf + (uint64_t)i * SECTOR_SIZE,
-				    req->lba + i, t->tag) &&
+		if (!selftest_check(s->buf + (uint64_t)i * BLK_SECTOR_SIZE,
+				    req->sector + i, t->tag) &&
 		    !t->bad++)
-			t->bad_lba = req->lba + i;
+			t->bad_lba = req->sector + i;
 }
 
 static void slot_start(struct selftest *t, struct slot *s, bool write)
@@ -72,24 +72,30 @@ static void slot_start(struct selftest *t, struct slot *s, bool write)
 	uint32_t count =
 		(uint32_t)MIN(t->per_request, t->dev->sectors - t->next_lba);
 
+	if (write)
+		for (uint32_t i = 0; i < count; i++)
+			selftest_fill(s->buf + (uint64_t)i * BLK_SECTOR_SIZE,
+				      t->next_lba + i, t->tag);
+	s->req = (struct sector_req){
+		.op = write ? SECTOR_WRITE : SECTOR_READ,
+		.sector = t->next_lba,
+		.count = count,
+		.buf = s->buf,
+		.done = slot_done,
+		.ctx = t,
+	};
+	t->next_lba += count;
+	if (t->dev->submit(t->dev, &s->req)) {
+		t->errors++; /* refused: done will not run */
+		return;
+	}
 	s->busy = true;
 	t->in_flight++;
 	t->max_in_flight = MAX(t->max_in_flight, t->in_flight);
-	if (write) {
-		for (uint32_t i = 0; i < count; i++)
-			selftest_fill(s->buf + (uint64_t)i * SECTOR_SIZE,
-				      t->next_lba + i, t->tag);
-		sector_write(t->dev, &s->req, t->next_lba, count, s->buf,
-			     slot_done, t);
-	} else {
-		sector_read(t->dev, &s->req, t->next_lba, count, s->buf,
-			    slot_done, t);
-	}
-	t->next_lba += count;
 }
 
 /* Cover the whole disk with requests, SELFTEST_SLOTS at a time. */
-static void run_pass(struct selftest *t, bool write, void (*poll)(void))
+static void run_pass(struct selftest *t, bool write)
 {
 	t->next_lba = 0;
 	while (t->next_lba < t->dev->sectors || t->in_flight) {
@@ -97,18 +103,18 @@ static void run_pass(struct selftest *t, bool write, void (*poll)(void))
 			if (!t->slots[i].busy &&
 			    t->next_lba < t->dev->sectors && !t->errors)
 				slot_start(t, &t->slots[i], write);
-		poll();
 		if (t->errors && !t->in_flight)
 			return;
+		t->dev->poll(t->dev);
 	}
 }
 
-static void flush_done(struct sector_req *req)
+static void flush_done(struct sector_req *req, int status)
 {
 	struct selftest *t = req->ctx;
 
 	t->in_flight--;
-	if (req->status != SECTOR_OK)
+	if (status)
 		t->errors++;
 }
 
@@ -131,35 +137,40 @@ static int check_pass(struct selftest *t, const char *what)
 	return 0;
 }
 
-int disk_selftest(struct sector_dev *dev, uint8_t *buf, void (*poll)(void))
+int disk_selftest(struct sector_dev *dev, uint8_t *buf)
 {
 	struct selftest t = {.dev = dev};
-	struct sector_req flush;
+	struct sector_req flush = {
+		.op = SECTOR_FLUSH, .done = flush_done, .ctx = &t};
 	unsigned long n = (unsigned long)dev->sectors;
 
 	for (unsigned i = 0; i < SELFTEST_SLOTS; i++)
-		t.slots[i].buf =
-			buf + (uint64_t)i * SELFTEST_READ_COUNT * SECTOR_SIZE;
+		t.slots[i].buf = buf + (uint64_t)i * SELFTEST_READ_COUNT *
+					       BLK_SECTOR_SIZE;
 	t.tag = 'A';
 	t.per_request = SELFTEST_READ_COUNT;
-	run_pass(&t, false, poll);
+	run_pass(&t, false);
 	if (check_pass(&t, "reading pattern A (the disk is left as it was)"))
 		return -1;
 	pr_info("%s: read %lu sectors, pattern A in every one", dev->name, n);
 
 	t.tag = 'B';
 	t.per_request = SELFTEST_WRITE_COUNT;
-	run_pass(&t, true, poll);
-	t.in_flight++;
-	sector_flush(dev, &flush, flush_done, &t);
+	run_pass(&t, true);
+	if (!t.errors) {
+		if (dev->submit(dev, &flush))
+			t.errors++;
+		else
+			t.in_flight++;
+	}
 	while (t.in_flight)
-		poll();
+		dev->poll(dev);
 	if (check_pass(&t, "writing pattern B"))
 		return -1;
 	pr_info("%s: wrote pattern B to %lu sectors, flushed", dev->name, n);
 
 	t.per_request = SELFTEST_READ_COUNT;
-	run_pass(&t, false, poll);
+	run_pass(&t, false);
 	if (check_pass(&t, "reading pattern B back"))
 		return -1;
 	pr_info("%s: read back %lu sectors, pattern B in every one", dev->name,

@@ -5,8 +5,8 @@
  * over it, flush, read it all back. Several requests are in flight at
  * once, so it also exercises the queues. It overwrites only a disk
  * that holds pattern A everywhere (one prepared for the test).
- * Boot CPU, before the VMs start. Pure logic over a sector device and
- * a poll function; built into the host unit tests.
+ * Boot CPU, before the VMs start. Pure logic over a sector device
+ * (its submit and poll); built into the host unit tests.
  */
 #ifndef DRIVERS_BLOCK_DISK_SELFTEST_H
 #define DRIVERS_BLOCK_DISK_SELFTEST_H
@@ -19,7 +19,8 @@
 #define SELFTEST_MAGIC_LEN   8
 
 /* Bytes of buffer the test needs: one read request per slot. */
-#define SELFTEST_BUF_BYTES (SELFTEST_SLOTS * SELFTEST_READ_COUNT * SECTOR_SIZE)
+#define SELFTEST_BUF_BYTES \
+	(SELFTEST_SLOTS * SELFTEST_READ_COUNT * BLK_SECTOR_SIZE)
 
 /*
  * The pattern: a sector starts with "HVDISK-A" (or -B) and its LBA as 8
@@ -32,9 +33,10 @@ bool selftest_check(const uint8_t *sector, uint64_t lba, char tag);
 
 /*
  * Run the test on dev with buf (SELFTEST_BUF_BYTES, physically
- * contiguous), calling poll() while it waits for completions. Logs one
- * line per phase. Returns 0 when every phase passed.
+ * contiguous), calling dev->poll while it waits for completions (dev
+ * must have one). Logs one line per phase. Returns 0 when every phase
+ * passed.
  */
-int disk_selftest(struct sector_dev *dev, uint8_t *buf, void (*poll)(void));
+int disk_selftest(struct sector_dev *dev, uint8_t *buf);
 
 #endif

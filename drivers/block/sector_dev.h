@@ -1,121 +1,85 @@
 /*
- * drivers/block/sector_dev.h - a "sector device": what disk image
- * formats (raw, thin) sit on, and what a host disk driver offers. It
- * reads and writes whole 512-byte sectors and flushes, asynchronously:
- *
- *   - The caller owns a struct sector_req and fills it (the helpers
- *     sector_read/sector_write/sector_flush below do it), then submits.
- *     Submitting returns at once; the device owns the request from then
- *     until it calls req->done.
- *   - done(req) runs exactly once per submitted request, later, from the
- *     device's poll (for ATA: ata_poll(), which the scheduler's idle loop
- *     or exit path calls), never inside submit. req->status says how it
- *     went (SECTOR_OK or an error below); on an error req->error is one
- *     line naming the disk, already logged by the device.
- *   - Requests on one device may complete in any order a device chooses
- *     (ATA: in submission order, one command in flight per channel). A
- *     write is on the medium (or in the drive's cache) when its done
- *     runs; flush's done runs when every write completed before the flush
- *     was submitted is on the medium. Order writes against each other
- *     by waiting for done, not by submission order.
- *   - buf is host memory, identity-mapped and physically contiguous (one
- *     allocation of whole pages is), count * 512 bytes, 2-byte aligned
- *     for DMA, below 4 GiB for IDE DMA (else that request uses PIO). The
- *     caller keeps it untouched until done.
- *   - The device splits big requests itself: any count up to its
- *     capacity is accepted.
- *
- * Pure interface. A device says which contexts its submit and poll run
- * in (ATA: any CPU).
+ * drivers/block/sector_dev.h - the lower interface of the disk image
+ * formats (raw.c, thin.c): a device of 512-byte sectors that reads,
+ * writes and flushes, and may finish a request later than it was
+ * submitted (a host disk driver with DMA and an interrupt), or at once
+ * (a RAM image, a test device, a host file).
+ * Pure interface. An image format reaches the device through a
+ * sector_extent (a whole disk, a partition or any run of sectors) and
+ * sector_extent_io, which submits one request and polls the device
+ * until it is done, cutting it into requests of at most max_sectors.
  */
 #ifndef DRIVERS_BLOCK_SECTOR_DEV_H
 #define DRIVERS_BLOCK_SECTOR_DEV_H
 
-#include "lib/types.h"
-
-#define SECTOR_SIZE	 512
-#define SECTOR_SHIFT	 9
-#define SECTOR_ERROR_MAX 128
+#include "drivers/block/blk_backend.h"
 
 enum sector_op {
 	SECTOR_READ,
-	SECTOR_WRITE,
-	SECTOR_FLUSH,
-};
-
-enum sector_status {
-	SECTOR_OK,
-	SECTOR_EIO,	  /* the device reported an error */
-	SECTOR_ETIMEDOUT, /* the device did not answer */
-	SECTOR_ERANGE,	  /* beyond the device's capacity */
-	SECTOR_EINVAL,	  /* no buffer, no sectors, or a read-only device */
-	SECTOR_ENODEV,	  /* the device is gone */
+	SECTOR_WRITE, /* buf is only read */
+	SECTOR_FLUSH, /* sector, count, buf unused */
 };
 
 struct sector_req;
-typedef void (*sector_done_fn)(struct sector_req *req);
+/* status: 0 done, -1 I/O error (for a FLUSH: some earlier write may
+ * not be stored). */
+typedef void (*sector_done_fn)(struct sector_req *r, int status);
 
 struct sector_req {
-	/* the caller's: filled before submit */
 	enum sector_op op;
-	uint64_t lba;	/* first sector */
-	uint32_t count; /* sectors (READ, WRITE) */
-	void *buf;	/* count * SECTOR_SIZE bytes */
+	uint64_t sector;
+	uint32_t count;
+	void *buf; /* count * 512 bytes */
 	sector_done_fn done;
-	void *ctx; /* for the caller's callback */
+	void *ctx; /* the submitter's */
 
-	/* the device's: set before done runs */
-	enum sector_status status;
-	char error[SECTOR_ERROR_MAX];
-
-	/* the device's while it owns the request */
+	/* the device's from an accepted submit until done (a device
+	 * that queues requests links them here) */
 	struct sector_req *next;
 };
 
+/*
+ * A FLUSH completes once every write that completed before the FLUSH
+ * was submitted is stored durably; until then a power cut may keep any
+ * subset of them (each 512-byte sector whole: the old or the new one).
+ */
 struct sector_dev {
-	const char *name;  /* "ata1-master" */
-	uint64_t sectors;  /* capacity */
-	const char *model; /* for logs; may be "" */
-	void (*submit)(struct sector_dev *dev, struct sector_req *req);
-	void *priv; /* the device's */
+	const char *name;
+	uint64_t sectors;     /* capacity */
+	uint32_t max_sectors; /* most sectors in one request; 0: no limit */
+	/* Start r (in range: the caller checked it). 0 when accepted:
+	 * r->done is then called exactly once, inside submit or later
+	 * from poll. -1 when refused: done is not called. */
+	int (*submit)(struct sector_dev *d, struct sector_req *r);
+	/* Make progress (check the controller, run completions); may call
+	 * done. NULL when every request completes inside submit. */
+	void (*poll)(struct sector_dev *d);
 };
 
-static inline void sector_submit(struct sector_dev *dev, struct sector_req *req,
-				 enum sector_op op, uint64_t lba,
-				 uint32_t count, void *buf, sector_done_fn done,
-				 void *ctx)
-{
-	req->op = op;
-	req->lba = lba;
-	req->count = count;
-	req->buf = buf;
-	req->done = done;
-	req->ctx = ctx;
-	dev->submit(dev, req);
-}
+/* A run of sectors of a device that an image lives in. */
+struct sector_extent {
+	struct sector_dev *dev;
+	uint64_t first;	  /* first sector on dev */
+	uint64_t sectors; /* length */
+};
 
-/* Read count sectors at lba into buf; done(req) later. */
-static inline void sector_read(struct sector_dev *dev, struct sector_req *req,
-			       uint64_t lba, uint32_t count, void *buf,
-			       sector_done_fn done, void *ctx)
-{
-	sector_submit(dev, req, SECTOR_READ, lba, count, buf, done, ctx);
-}
+/* The extent is non-empty and lies inside its device. */
+bool sector_extent_valid(const struct sector_extent *e);
 
-/* Write count sectors from buf at lba; done(req) once they are stored. */
-static inline void sector_write(struct sector_dev *dev, struct sector_req *req,
-				uint64_t lba, uint32_t count, const void *buf,
-				sector_done_fn done, void *ctx)
-{
-	sector_submit(dev, req, SECTOR_WRITE, lba, count, (void *)buf, done,
-		      ctx);
-}
+/*
+ * Read or write sectors [sector, sector + count) of the extent
+ * (relative to its first sector), or flush the device, and wait: submit
+ * (in requests of at most max_sectors), then poll the device until done
+ * is called. 0, or -1 when the range is not in the extent, the device
+ * refused a request or reported an error (a write may then be stored
+ * in part).
+ */
+int sector_extent_io(const struct sector_extent *e, enum sector_op op,
+		     uint64_t sector, void *buf, uint32_t count);
 
-/* done(req) once every write completed before this is on the medium. */
-static inline void sector_flush(struct sector_dev *dev, struct sector_req *req,
-				sector_done_fn done, void *ctx)
+static inline int sector_extent_flush(const struct sector_extent *e)
 {
-	sector_submit(dev, req, SECTOR_FLUSH, 0, 0, NULL, done, ctx);
+	return sector_extent_io(e, SECTOR_FLUSH, 0, NULL, 0);
 }
 
 #endif

@@ -48,7 +48,11 @@
 #define ACPI_RST_CNT_FULL_RST BIT(3)
 
 /* What the creator supplies; ctx is passed back. sci may be NULL while
- * no interrupt controller can take it. */
+ * no interrupt controller can take it; it is meant to drive IOAPIC pin
+ * PC_IRQ_SCI (GSI 9, level, active high, as the MADT's interrupt source
+ * override tells the guest): asserted while an enabled PM1 event is
+ * pending, lowered again by the OS clearing its status or by
+ * acpi_pm_reset (docs/virtual-platform.md). */
 struct acpi_pm_ops {
 	void (*power_off)(void *ctx); /* SLP_EN with SLP_TYP = S5 */
 	void (*reset)(void *ctx, const char *how); /* RST_CPU written */

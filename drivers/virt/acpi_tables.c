@@ -8,13 +8,16 @@
  * Description Table (XSDT)", "Fixed ACPI Description Table (FADT)",
  * "Firmware ACPI Control Structure (FACS)", "Multiple APIC Description
  * Table (MADT)", "Generic Address Structure (GAS)"; "ACPI Machine
- * Language (AML) Specification".
+ * Language (AML) Specification" (written by drivers/virt/aml.c).
  *
  * Layout in the area (each table aligned as noted):
  *   RSDP (at the start, 16) | XSDT | RSDT | FACS (64) | FADT | MADT | DSDT
  */
 #include "drivers/virt/acpi_tables.h"
+#include "drivers/virt/aml.h"
 #include "drivers/virt/pc_platform.h"
+#include "drivers/virt/uart8250.h"
+#include "drivers/virt/virtio_mmio.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -139,37 +142,13 @@
 
 #define DSDT_REVISION 2 /* 64-bit integers in AML */
 
-/* "AML Byte Stream Byte Values" */
-#define AML_ZERO_OP	0x00
-#define AML_NAME_OP	0x08
-#define AML_BYTE_PREFIX 0x0a
-#define AML_PACKAGE_OP	0x12
-#define AML_ROOT_CHAR	0x5c /* '\' */
-
-/*
- * The DSDT's AML. There is nothing to run: the tables name no devices
- * (the guest finds its devices at the fixed ports of a PC, and virtio
- * devices on its command line); only the sleep states are declared.
- * A PkgLength of one byte is the length of the package after the
- * PackageOp, the PkgLength byte included.
- */
-#define DSDT_S5_TYP_A 23 /* offsets of the SLP_TYP bytes in dsdt_aml */
-#define DSDT_S5_TYP_B 25
-static const uint8_t dsdt_aml[] = {
-	/* Name (\_S0_, Package (4) { Zero, Zero, Zero, Zero }): working */
-	AML_NAME_OP,			   /* NameOp */
-	AML_ROOT_CHAR, '_', 'S', '0', '_', /* NameString \_S0_ */
-	AML_PACKAGE_OP, 0x06, 0x04, /* PackageOp, PkgLength 6, 4 elements */
-	AML_ZERO_OP, AML_ZERO_OP,   /* SLP_TYPa, SLP_TYPb = 0 */
-	AML_ZERO_OP, AML_ZERO_OP,   /* reserved */
-	/* Name (\_S5_, Package (4) { S5, S5, Zero, Zero }): soft off */
-	AML_NAME_OP,			   /* NameOp */
-	AML_ROOT_CHAR, '_', 'S', '5', '_', /* NameString \_S5_ */
-	AML_PACKAGE_OP, 0x08, 0x04, /* PackageOp, PkgLength 8, 4 elements */
-	AML_BYTE_PREFIX, 0x00,	    /* SLP_TYPa: BytePrefix, patched */
-	AML_BYTE_PREFIX, 0x00,	    /* SLP_TYPb: BytePrefix, patched */
-	AML_ZERO_OP, AML_ZERO_OP,   /* reserved */
-};
+/* The DSDT's devices ("Device Identification Objects") */
+#define HID_PROCESSOR	  "ACPI0007" /* "Processor Device" */
+#define HID_UART_16550	  "PNP0501"  /* EisaId: 16550A-compatible COM port */
+#define HID_VIRTIO_MMIO	  "LNRO0005" /* Linux's virtio_mmio ACPI match */
+#define COM1_UID	  1
+#define UART_PORTS	  8
+#define SLEEP_PACKAGE_LEN 4 /* SLP_TYPa, SLP_TYPb, two reserved */
 
 #define MADT_SIZE(vcpus)                                                 \
 	(MADT_ENTRIES + (vcpus)*MADT_LOCAL_APIC_LEN + MADT_IO_APIC_LEN + \
@@ -244,13 +223,94 @@ static void gas_io(uint8_t *g, uint16_t port, unsigned bytes, uint8_t access)
 	put64(g + GAS_ADDRESS, port);
 }
 
-static void build_dsdt(uint8_t *t, const struct acpi_platform *p)
+/* Device (CNNN): processor i, its _UID the MADT's processor UID. */
+static void dsdt_processor(struct aml *a, unsigned i)
 {
-	header(t, "DSDT", HDR_SIZE + sizeof(dsdt_aml), DSDT_REVISION);
-	memcpy(t + HDR_SIZE, dsdt_aml, sizeof(dsdt_aml));
-	t[HDR_SIZE + DSDT_S5_TYP_A] = p->slp_typ_s5;
-	t[HDR_SIZE + DSDT_S5_TYP_B] = p->slp_typ_s5;
+	char name[8];
+
+	fmt_snprintf(name, sizeof(name), "C%03X", i);
+	aml_device(a, name);
+	aml_name_string(a, "_HID", HID_PROCESSOR);
+	aml_name_integer(a, "_UID", i);
+	aml_end(a);
+}
+
+static void dsdt_com1(struct aml *a, const struct acpi_platform *p)
+{
+	struct aml_res r;
+
+	aml_device(a, "COM1");
+	aml_name_eisaid(a, "_HID", HID_UART_16550);
+	aml_name_integer(a, "_UID", COM1_UID);
+	aml_res_init(&r);
+	aml_res_io(&r, p->com1_port, UART_PORTS);
+	aml_res_irq(&r, p->com1_irq);
+	aml_name_resources(a, "_CRS", &r);
+	aml_end(a);
+}
+
+/* Device (VRnn): what Linux's virtio_mmio driver matches by _HID. */
+static void dsdt_virtio(struct aml *a, unsigned k,
+			const struct acpi_mmio_device *d)
+{
+	struct aml_res r;
+	char name[8];
+
+	fmt_snprintf(name, sizeof(name), "VR%02u", k);
+	aml_device(a, name);
+	aml_name_string(a, "_HID", HID_VIRTIO_MMIO);
+	aml_name_integer(a, "_UID", k);
+	aml_res_init(&r);
+	aml_res_mem32_fixed(&r, d->base, d->size);
+	aml_res_interrupt(&r, d->gsi, true);
+	aml_name_resources(a, "_CRS", &r);
+	aml_end(a);
+}
+
+/*
+ * \_S0 and \_S5 (the SLP_TYP values PM1_CNT takes for working and soft
+ * off) and, under \_SB, the devices an OS cannot find by itself: the
+ * processors (matched to the MADT by _UID), COM1, the virtio-mmio
+ * windows. The PC's other legacy devices sit at their fixed ports.
+ */
+static void dsdt_aml(struct aml *a, const struct acpi_platform *p)
+{
+	const uint64_t s0[SLEEP_PACKAGE_LEN] = {PC_SLP_TYP_S0, PC_SLP_TYP_S0};
+	const uint64_t s5[SLEEP_PACKAGE_LEN] = {p->slp_typ_s5, p->slp_typ_s5};
+
+	aml_name_package(a, "\\_S0", s0, SLEEP_PACKAGE_LEN);
+	aml_name_package(a, "\\_S5", s5, SLEEP_PACKAGE_LEN);
+	aml_scope(a, "\\_SB");
+	for (unsigned i = 0; i < p->vcpus; i++)
+		dsdt_processor(a, i);
+	if (p->com1_port)
+		dsdt_com1(a, p);
+	for (unsigned k = 0; k < p->virtio_count; k++)
+		dsdt_virtio(a, k, &p->virtio[k]);
+	aml_end(a);
+}
+
+static size_t dsdt_aml_size(const struct acpi_platform *p)
+{
+	struct aml a;
+
+	aml_init(&a, NULL, 0);
+	dsdt_aml(&a, p);
+	return a.len;
+}
+
+/* aml_len: what dsdt_aml_size said, the room after the header. */
+static int build_dsdt(uint8_t *t, const struct acpi_platform *p, size_t aml_len)
+{
+	struct aml a;
+
+	header(t, "DSDT", (uint32_t)(HDR_SIZE + aml_len), DSDT_REVISION);
+	aml_init(&a, t + HDR_SIZE, aml_len);
+	dsdt_aml(&a, p);
+	if (a.overflow || a.len != aml_len || a.depth != 0)
+		return -1;
 	seal(t);
+	return 0;
 }
 
 static void build_facs(uint8_t *t)
@@ -373,7 +433,8 @@ static void build_rsdp(uint8_t *r, uint32_t rsdt, uint64_t xsdt)
 	r[RSDP_EXT_CHECKSUM] = checksum_of(r, RSDP_SIZE);
 }
 
-void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus)
+void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus,
+		      unsigned virtio_count)
 {
 	*p = (struct acpi_platform){
 		.vcpus = vcpus,
@@ -390,7 +451,17 @@ void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus)
 		.slp_typ_s5 = PC_SLP_TYP_S5,
 		.rtc_century = PC_RTC_CENTURY,
 		.i8042 = true,
+		.com1_port = UART8250_COM1,
+		.com1_irq = PC_IRQ_COM1,
+		.virtio_count = virtio_count,
 	};
+	for (unsigned k = 0; k < virtio_count && k < ACPI_TABLES_MMIO_MAX; k++)
+		p->virtio[k] = (struct acpi_mmio_device){
+			.base = (uint32_t)(VIRTIO_MMIO_BASE +
+					   k * VIRTIO_MMIO_STRIDE),
+			.size = VIRTIO_MMIO_SIZE,
+			.gsi = PC_GSI_VIRTIO(k),
+		};
 }
 
 static int check_args(size_t size, gpa_t gpa, const struct acpi_platform *p,
@@ -399,6 +470,14 @@ static int check_args(size_t size, gpa_t gpa, const struct acpi_platform *p,
 	if (p->vcpus == 0 || p->vcpus > ACPI_TABLES_VCPUS_MAX) {
 		fmt_snprintf(err, n, "%u vCPUs: the MADT can list 1 to %u",
 			     p->vcpus, ACPI_TABLES_VCPUS_MAX);
+		return -1;
+	}
+	if (p->virtio_count > ACPI_TABLES_MMIO_MAX) {
+		fmt_snprintf(
+			err, n,
+			"%u virtio-mmio devices: the DSDT can list at most "
+			"%u",
+			p->virtio_count, ACPI_TABLES_MMIO_MAX);
 		return -1;
 	}
 	if (gpa % TABLE_ALIGN || gpa >= GPA_32BIT_LIMIT ||
@@ -417,18 +496,19 @@ int acpi_tables_build(void *buf, size_t size, gpa_t gpa,
 		      size_t n)
 {
 	struct area a = {buf, 0};
-	size_t rsdp, xsdt, rsdt, facs, fadt, madt, dsdt;
+	size_t rsdp, xsdt, rsdt, facs, fadt, madt, dsdt, aml_len;
 	uint32_t tables[XSDT_ENTRIES];
 
 	if (check_args(size, gpa, p, err, n))
 		return -1;
+	aml_len = dsdt_aml_size(p);
 	rsdp = area_alloc(&a, RSDP_SIZE, TABLE_ALIGN);
 	xsdt = area_alloc(&a, HDR_SIZE + 8 * XSDT_ENTRIES, TABLE_ALIGN);
 	rsdt = area_alloc(&a, HDR_SIZE + 4 * XSDT_ENTRIES, TABLE_ALIGN);
 	facs = area_alloc(&a, FACS_SIZE, FACS_ALIGN);
 	fadt = area_alloc(&a, FADT_SIZE, TABLE_ALIGN);
 	madt = area_alloc(&a, MADT_SIZE(p->vcpus), TABLE_ALIGN);
-	dsdt = area_alloc(&a, HDR_SIZE + sizeof(dsdt_aml), TABLE_ALIGN);
+	dsdt = area_alloc(&a, HDR_SIZE + aml_len, TABLE_ALIGN);
 	if (a.used > size) {
 		fmt_snprintf(err, n,
 			     "the ACPI tables need %lu bytes, the area has %lu",
@@ -436,7 +516,11 @@ int acpi_tables_build(void *buf, size_t size, gpa_t gpa,
 		return -1;
 	}
 	memset(buf, 0, size);
-	build_dsdt(a.buf + dsdt, p);
+	if (build_dsdt(a.buf + dsdt, p, aml_len)) {
+		fmt_snprintf(err, n,
+			     "the DSDT's AML did not come out as sized");
+		return -1;
+	}
 	build_facs(a.buf + facs);
 	build_fadt(a.buf + fadt, p, (uint32_t)(gpa + facs),
 		   (uint32_t)(gpa + dsdt));

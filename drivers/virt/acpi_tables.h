@@ -1,7 +1,8 @@
 /*
  * drivers/virt/acpi_tables.h - the ACPI tables a VM gets: RSDP, RSDT,
- * XSDT, FADT, FACS, MADT and a DSDT with \_S0 and \_S5, written into a
- * buffer that will sit at a given guest-physical address.
+ * XSDT, FADT, FACS, MADT and a DSDT (\_S0, \_S5, the processors, COM1
+ * and the virtio-mmio devices), written into a buffer that will sit at a
+ * given guest-physical address.
  * Pure logic; runs on the boot CPU when a VM is built (and on the vCPU's
  * CPU when it restarts); unit-tested on the host with kernel/acpi.c.
  * ACPI Specification, "ACPI Software Programming Model": "Root System
@@ -13,10 +14,19 @@
 #ifndef DRIVERS_VIRT_ACPI_TABLES_H
 #define DRIVERS_VIRT_ACPI_TABLES_H
 
+#include "drivers/virt/pc_platform.h"
 #include "lib/types.h"
 
 /* Local APIC entries hold 8-bit APIC IDs, 0xff is the broadcast ID. */
 #define ACPI_TABLES_VCPUS_MAX 255
+#define ACPI_TABLES_MMIO_MAX  PC_VIRTIO_MMIO_MAX /* virtio-mmio devices */
+
+/* A memory-mapped device the DSDT describes: its window and its GSI
+ * (level triggered, active high). */
+struct acpi_mmio_device {
+	uint32_t base, size;
+	uint32_t gsi;
+};
 
 /* What the tables describe; acpi_platform_pc fills the VM's PC. */
 struct acpi_platform {
@@ -31,18 +41,27 @@ struct acpi_platform {
 	uint8_t slp_typ_s5;  /* the SLP_TYP the PM1 control block obeys */
 	uint8_t rtc_century; /* CMOS index of the century, or 0 */
 	bool i8042;	     /* an 8042 keyboard controller is present */
+	uint16_t com1_port;  /* a 16550 UART (PNP0501) there, or 0 */
+	uint8_t com1_irq;
+	unsigned virtio_count; /* virtio-mmio devices (_HID LNRO0005) */
+	struct acpi_mmio_device virtio[ACPI_TABLES_MMIO_MAX];
 };
 
-/* The VM's platform as drivers/virt/pc_platform.h lays it out. */
-void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus);
+/* The VM's platform as drivers/virt/pc_platform.h lays it out, with
+ * virtio_count virtio-mmio devices: device k at VIRTIO_MMIO_BASE + k *
+ * VIRTIO_MMIO_STRIDE, interrupt PC_GSI_VIRTIO(k). A count above
+ * ACPI_TABLES_MMIO_MAX makes acpi_tables_build fail. */
+void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus,
+		      unsigned virtio_count);
 
 /*
  * Write the tables into buf (size bytes, zeroed first), which the guest
  * will see at guest-physical gpa; the RSDP is at gpa itself (16-byte
  * aligned, so a scan of the BIOS area finds it). Returns 0 and the bytes
- * used in *used, or -1 with a reason in err when they do not fit, the
- * area is not 16-byte aligned or below 4 GiB, or vcpus is 0 or above
- * ACPI_TABLES_VCPUS_MAX.
+ * used in *used, or -1 with a reason in err when they do not fit (then
+ * nothing is written), the area is not 16-byte aligned or below 4 GiB,
+ * vcpus is 0 or above ACPI_TABLES_VCPUS_MAX, or there are more virtio
+ * devices than ACPI_TABLES_MMIO_MAX.
  */
 int acpi_tables_build(void *buf, size_t size, gpa_t gpa,
 		      const struct acpi_platform *p, size_t *used, char *err,

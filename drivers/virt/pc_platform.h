@@ -20,9 +20,22 @@
 #define PC_IRQ_PIT	   0 /* ISA IRQ 0, wired to IOAPIC pin 2 */
 #define PC_GSI_PIT	   2
 #define PC_IRQ_KEYBOARD	   1
+#define PC_IRQ_COM1	   4
 #define PC_IRQ_RTC	   8
 #define PC_IRQ_SCI	   9 /* level, active high */
 #define PC_IRQ_MOUSE	   12
+
+/* The interrupt of virtio-mmio device k (its window at VIRTIO_MMIO_BASE
+ * + k * VIRTIO_MMIO_STRIDE, drivers/virt/virtio_mmio.h): IOAPIC pin
+ * PC_GSI_VIRTIO(k) = 5, 6, 7, 10, 11, ISA IRQs no device of this PC
+ * uses (no LPT, floppy or COM2; 8 is the RTC, 9 the SCI). Level
+ * triggered, active high: the line is up while the device's
+ * InterruptStatus is not 0. The DSDT gives each device this GSI in its
+ * _CRS, so the device wiring and the tables must both use this macro. */
+#define PC_VIRTIO_MMIO_MAX 5
+#define PC_GSI_VIRTIO(k)   ((k) < 3 ? 5 + (k) : 7 + (k))
+#define PC_IRQ_VIRTIO_BLK  PC_GSI_VIRTIO(0) /* the disk (docs/virtio.md) */
+#define PC_IRQ_VIRTIO_NET  PC_GSI_VIRTIO(1) /* the NIC (docs/networking.md) */
 
 /* The ACPI PM block (the ports of QEMU's q35 machine: 0x600). */
 #define PC_PM_BASE     0x600

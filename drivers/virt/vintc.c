@@ -7,6 +7,7 @@
  * RFLAGS.IF = 0 and STI/MOV-SS blocking).
  */
 #include "drivers/virt/vintc.h"
+#include "drivers/virt/pc_platform.h"
 
 static void vintc_kick(struct vintc *vi, uint64_t vcpus)
 {
@@ -114,10 +115,20 @@ bool vintc_mmio_write(struct vintc *vi, unsigned i, gpa_t gpa, unsigned size,
 	return false;
 }
 
+/* ISA IRQ 0 (the PIT) reaches IOAPIC pin 2, as on a PC and as the
+ * VM's MADT says (an Interrupt Source Override); pin 0 is the 8259's
+ * output on a PC. */
+static unsigned isa_gsi(unsigned irq)
+{
+	return irq == PC_IRQ_PIT ? PC_GSI_PIT : irq;
+}
+
 void vintc_set_irq(struct vintc *vi, unsigned irq, bool level)
 {
-	if (irq < VINTC_ISA_IRQS)
+	if (irq < VINTC_ISA_IRQS) {
 		pic8259_set_irq(&vi->pic, irq, level);
+		irq = isa_gsi(irq);
+	}
 	ioapic_set_irq(&vi->ioapic, irq, level);
 }
 

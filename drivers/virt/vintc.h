@@ -67,7 +67,8 @@ bool vintc_mmio_write(struct vintc *vi, unsigned i, gpa_t gpa, unsigned size,
 		      uint32_t value);
 
 /* A device line: ISA IRQs (< 16) reach both the 8259 and the IOAPIC
- * pin of the same number, as on a PC; others only the IOAPIC. */
+ * pin of the same number (IRQ 0 pin 2), as on a PC; others only the
+ * IOAPIC. */
 void vintc_set_irq(struct vintc *vi, unsigned irq, bool level);
 
 /* Before entering vCPU i (with no event being re-injected): fire its

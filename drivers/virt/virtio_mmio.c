@@ -47,6 +47,28 @@ static struct virtq *selected(struct virtio_mmio *m)
 	return &m->queues[m->queue_sel];
 }
 
+/* The line follows InterruptStatus ("Notifications": used buffer and
+ * configuration change notifications, acknowledged by InterruptACK). */
+static void irq_update(struct virtio_mmio *m)
+{
+	bool level = m->interrupt_status != 0;
+
+	if (level == m->irq_level)
+		return;
+	m->irq_level = level;
+	if (m->irq)
+		m->irq(m->irq_ctx, level);
+}
+
+void virtio_mmio_set_irq(struct virtio_mmio *m,
+			 void (*irq)(void *irq_ctx, bool level), void *irq_ctx)
+{
+	m->irq = irq;
+	m->irq_ctx = irq_ctx;
+	m->irq_level = false;
+	irq_update(m);
+}
+
 void virtio_mmio_reset(struct virtio_mmio *m)
 {
 	m->status = 0;
@@ -59,6 +81,7 @@ void virtio_mmio_reset(struct virtio_mmio *m)
 		virtq_reset(&m->queues[i]);
 	if (m->ops->reset)
 		m->ops->reset(m->dev);
+	irq_update(m);
 }
 
 void virtio_mmio_fail(struct virtio_mmio *m, const char *fmt, ...)
@@ -72,6 +95,7 @@ void virtio_mmio_fail(struct virtio_mmio *m, const char *fmt, ...)
 	va_end(ap);
 	m->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	m->interrupt_status |= VIRTIO_MMIO_INT_CONFIG;
+	irq_update(m);
 	pr_warn("%s: device needs reset: %s", m->name, m->broken);
 }
 
@@ -79,6 +103,7 @@ void virtio_mmio_used(struct virtio_mmio *m, struct virtq *q, uint16_t old_used)
 {
 	if (virtq_wants_interrupt(q, old_used))
 		m->interrupt_status |= VIRTIO_MMIO_INT_VRING;
+	irq_update(m);
 }
 
 /* ---- reads ---------------------------------------------------------- */
@@ -271,7 +296,10 @@ static void reg_write(struct virtio_mmio *m, uint64_t offset, uint32_t v)
 		return;
 	case VIRTIO_MMIO_QUEUE_SEL: m->queue_sel = v; return;
 	case VIRTIO_MMIO_QUEUE_NOTIFY: notify(m, v); return;
-	case VIRTIO_MMIO_INTERRUPT_ACK: m->interrupt_status &= ~v; return;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		m->interrupt_status &= ~v;
+		irq_update(m);
+		return;
 	case VIRTIO_MMIO_STATUS: status_write(m, v); return;
 	}
 	queue_write(m, offset, v);

@@ -104,6 +104,11 @@ struct virtio_mmio {
 	uint64_t features;	  /* negotiated, once FEATURES_OK */
 	uint32_t queue_sel;
 	uint32_t interrupt_status;
+	/* the device's interrupt line: up while interrupt_status is not 0
+	 * (level triggered); NULL: the driver polls */
+	void (*irq)(void *irq_ctx, bool level);
+	void *irq_ctx;
+	bool irq_level; /* what irq was last told */
 	uint32_t config_generation;
 	struct virtq queues[VIRTIO_MMIO_QUEUES_MAX];
 	/* Why the device needs a reset (empty when it does not). */
@@ -121,6 +126,10 @@ uint64_t virtio_mmio_read(struct virtio_mmio *m, uint64_t offset,
 			  unsigned size);
 void virtio_mmio_write(struct virtio_mmio *m, uint64_t offset, unsigned size,
 		       uint64_t value);
+
+/* Connect the interrupt line (before the VM runs); it starts low. */
+void virtio_mmio_set_irq(struct virtio_mmio *m,
+			 void (*irq)(void *irq_ctx, bool level), void *irq_ctx);
 
 /* Device reset, as the driver's write of 0 to Status does. */
 void virtio_mmio_reset(struct virtio_mmio *m);

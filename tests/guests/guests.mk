@@ -4,7 +4,8 @@
 # and the hypervisor's own lib/fmt.c and lib/string.c built for -m32.
 # Output: build/guests/NAME.elf. The hello guest is also built as a
 # Multiboot (v1) ELF (hello-mb1.elf) and as a flat binary with the
-# Multiboot a.out kludge (hello-aout.bin). See docs/guests.md.
+# Multiboot a.out kludge (hello-aout.bin). The smp guest also links its
+# AP trampoline (tests/guests/smp_trampoline.S). See docs/guests.md.
 
 GUESTS     := $(sort $(patsubst tests/guests/%.c,%,$(wildcard tests/guests/*.c)))
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
@@ -42,13 +43,17 @@ endef
 $(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%.c.o \
 		       $(GUEST_LIB_OBJS) $(call GUEST_BOOT,mb2) \
 		       tests/guests/guest.ld
-	$(call guest_link,$@,mb2,$*,$(filter $(VIRTIO_LIB_OBJS),$^))
+	$(call guest_link,$@,mb2,$*,$(filter $(VIRTIO_LIB_OBJS) $(SMP_OBJS),$^))
 
 # Only the virtio guests link the virtio driver (tests/guests/lib/virtio/):
 # the others keep their images, hence their memory checksums, as they were.
 VIRTIO_GUESTS   := virtio-blk virtio-garbage
 VIRTIO_LIB_OBJS := $(BUILD)/guests/obj/tests/guests/lib/virtio/virtio.c.o
 $(VIRTIO_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_LIB_OBJS)
+
+# The smp guest's APs come in through its real-mode trampoline.
+SMP_OBJS := $(BUILD)/guests/obj/tests/guests/smp_trampoline.S.o
+$(BUILD)/guests/smp.elf: $(SMP_OBJS)
 
 # The disk image the virtio guests read (a known pattern per sector).
 GUEST_DISK := $(BUILD)/guests/virtio-disk.img
@@ -88,7 +93,7 @@ $(BUILD)/unit/test_load_multiboot $(BUILD)/unit/test_guest_lib: | guests
 .PHONY: guests
 
 # Keep the objects make would otherwise delete as intermediates.
-.SECONDARY: $(GUEST_LIB_OBJS) $(VIRTIO_LIB_OBJS) \
+.SECONDARY: $(GUEST_LIB_OBJS) $(VIRTIO_LIB_OBJS) $(SMP_OBJS) \
 	    $(BUILD)/guests/obj/hello-aout.elf \
 	    $(foreach h,mb2 mb1 mb1-aout,$(call GUEST_BOOT,$(h))) \
 	    $(patsubst %,$(BUILD)/guests/obj/tests/guests/%.c.o,$(GUESTS))

@@ -180,6 +180,45 @@ static void test_pm_timer(void **state)
 	assert_int_equal(in(PC_PM_TMR, 4), ACPI_PM_TIMER_HZ);
 }
 
+/*
+ * What ACPICA (Linux's ACPI core) does with the block from start-up to
+ * power-off, in its own access sizes: clear every fixed status
+ * (acpi_hw_clear_acpi_status), enable the global lock and power button
+ * events and read them back (an enable bit that does not stick is
+ * "No response from Global Lock hardware"), then acpi_hw_legacy_sleep:
+ * clear WAK_STS, write SLP_TYP alone, then SLP_TYP | SLP_EN.
+ */
+#define ALL_FIXED_STATUS                                          \
+	(ACPI_PM1_TMR | BIT(4) | ACPI_PM1_GBL | ACPI_PM1_PWRBTN | \
+	 ACPI_PM1_SLPBTN | ACPI_PM1_RTC | ACPI_PM1_WAK)
+
+static void test_acpica_start_and_power_off(void **state)
+{
+	uint16_t cnt;
+
+	assert_int_equal(in(PC_PM1A_CNT, 2) & ACPI_PM1_SCI_EN, 1); /* ACPI */
+	out(PC_PM1A_EVT, 2, ALL_FIXED_STATUS);
+	out(PC_PM1A_EVT + 2, 2, 0);
+	out(PC_PM1A_EVT + 2, 2, in(PC_PM1A_EVT + 2, 2) | ACPI_PM1_GBL);
+	assert_true(in(PC_PM1A_EVT + 2, 2) & ACPI_PM1_GBL);
+	out(PC_PM1A_EVT + 2, 2, in(PC_PM1A_EVT + 2, 2) | ACPI_PM1_PWRBTN);
+	assert_int_equal(in(PC_PM1A_EVT + 2, 2),
+			 ACPI_PM1_GBL | ACPI_PM1_PWRBTN);
+	assert_false(sci_level); /* nothing pending */
+	/* acpi_hw_legacy_sleep (S5) */
+	out(PC_PM1A_EVT, 2, ACPI_PM1_WAK);
+	out(PC_PM1A_EVT, 2, ALL_FIXED_STATUS);
+	cnt = (uint16_t)in(PC_PM1A_CNT, 2);
+	cnt &= (uint16_t) ~(ACPI_PM1_SLP_TYP_MASK | ACPI_PM1_SLP_EN);
+	cnt |= SLP(PC_SLP_TYP_S5);
+	out(PC_PM1A_CNT, 2, cnt);
+	assert_int_equal(power_offs, 0);
+	out(PC_PM1A_CNT, 2, cnt | ACPI_PM1_SLP_EN);
+	assert_int_equal(power_offs, 1);
+	assert_int_equal(resets, 0);
+	assert_int_equal(sci_changes, 0);
+}
+
 static void test_reset_register(void **state)
 {
 	assert_int_equal(in(PC_RESET_PORT, 1), 0);
@@ -227,6 +266,7 @@ int main(void)
 		cmocka_unit_test_setup(test_other_sleep_types_ignored, setup),
 		cmocka_unit_test_setup(test_status_enable_sci, setup),
 		cmocka_unit_test_setup(test_pm_timer, setup),
+		cmocka_unit_test_setup(test_acpica_start_and_power_off, setup),
 		cmocka_unit_test_setup(test_reset_register, setup),
 		cmocka_unit_test_setup(test_every_access, setup),
 	};

@@ -45,13 +45,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-static size_t build(unsigned vcpus)
+static size_t build_with(unsigned vcpus, unsigned virtio)
 {
 	struct acpi_platform p;
 	char err[128] = "";
 	size_t used = 0;
 
-	acpi_platform_pc(&p, vcpus);
+	acpi_platform_pc(&p, vcpus, virtio);
 	memset(area, 0xa5, AREA_SIZE); /* the builder must clear it */
 	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, &p, &used,
 					   err, sizeof(err)),
@@ -59,6 +59,11 @@ static size_t build(unsigned vcpus)
 	assert_string_equal(err, "");
 	assert_true(used > 0 && used <= AREA_SIZE);
 	return used;
+}
+
+static size_t build(unsigned vcpus)
+{
+	return build_with(vcpus, 0);
 }
 
 /* "Finding the RSDP on IA-PC Systems": 16-byte boundaries, signature and
@@ -307,7 +312,7 @@ static void test_too_small_and_bad_arguments(void **state)
 	size_t used, need;
 
 	need = build(4);
-	acpi_platform_pc(&p, 4);
+	acpi_platform_pc(&p, 4, 0);
 	memset(area, 0x5a, AREA_SIZE);
 	assert_int_equal(acpi_tables_build(area, need - 1, AREA, &p, &used, err,
 					   sizeof(err)),
@@ -324,23 +329,30 @@ static void test_too_small_and_bad_arguments(void **state)
 	assert_int_equal(acpi_tables_build(area, AREA_SIZE, 0xfffff000ULL, &p,
 					   &used, err, sizeof(err)),
 			 -1);
-	acpi_platform_pc(&p, 0);
+	acpi_platform_pc(&p, 0, 0);
 	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, &p, &used,
 					   err, sizeof(err)),
 			 -1);
-	acpi_platform_pc(&p, ACPI_TABLES_VCPUS_MAX + 1);
+	acpi_platform_pc(&p, ACPI_TABLES_VCPUS_MAX + 1, 0);
 	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, &p, &used,
 					   err, sizeof(err)),
 			 -1);
 	assert_non_null(strstr(err, "vCPUs"));
-	/* the most vCPUs still fit the area and parse */
-	acpi_platform_pc(&p, ACPI_TABLES_VCPUS_MAX);
+	acpi_platform_pc(&p, 1, ACPI_TABLES_MMIO_MAX + 1);
+	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, &p, &used,
+					   err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "virtio-mmio"));
+	/* the most vCPUs and devices still fit the area and parse */
+	acpi_platform_pc(&p, ACPI_TABLES_VCPUS_MAX, ACPI_TABLES_MMIO_MAX);
 	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, &p, &used,
 					   err, sizeof(err)),
 			 0);
 	struct acpi_info info = parse(scan_rsdp(), 36);
 	assert_int_equal(info.cpu_count + info.cpus_ignored,
 			 ACPI_TABLES_VCPUS_MAX);
+	assert_true(info.s5); /* found in the larger DSDT too */
+	assert_int_equal(info.slp_typa, PC_SLP_TYP_S5);
 }
 
 /* ---- iasl: the reference disassembler must accept every table -------- */
@@ -394,13 +406,15 @@ static void test_iasl_disassembles(void **state)
 	if (system("command -v iasl >/dev/null 2>&1") != 0)
 		fail_msg("iasl is missing: run scripts/install-deps "
 			 "(package acpica-tools)");
-	build(2);
+	build_with(2, 2);
 	rsdp = scan_rsdp();
 	xsdt = area_map(get_le64(rsdp + 24), 36);
 	fadt = area_map(get_le64(xsdt + 36), 36);
 	assert_non_null(mkdtemp(dir));
 	iasl_check(dir, "dsdt", area_map(get_le64(fadt + 140), 36),
 		   "Name (\\_S5, Package (0x04)");
+	iasl_check(dir, "dsdt", area_map(get_le64(fadt + 140), 36),
+		   "0xD0001000,         // Address Base");
 	iasl_check(dir, "facp", fadt, "PM1A Control Block Address : 00000604");
 	iasl_check(dir, "apic", area_map(get_le64(xsdt + 44), 36),
 		   "Interrupt Source Override");

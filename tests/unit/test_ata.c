@@ -595,10 +595,9 @@ static void test_selftest_rewrites_prepared_disk(void **state)
 	one_disk(true);
 	for (uint64_t s = 0; s < 4096; s++)
 		selftest_fill(fake.unit[0].image + s * ATA_SECTOR_SIZE, s, 'A');
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa);
-	assert_int_equal(
-		disk_selftest(&disk.dev, fake.ram + BUF_PA + 0x1000, poll_fake),
-		0);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	assert_int_equal(disk_selftest(&disk.dev, fake.ram + BUF_PA + 0x1000),
+			 0);
 	for (uint64_t s = 0; s < 4096; s++)
 		assert_true(selftest_check(
 			fake.unit[0].image + s * ATA_SECTOR_SIZE, s, 'B'));
@@ -618,9 +617,8 @@ static void test_selftest_leaves_other_disks_alone(void **state)
 	selftest_fill(fake.unit[0].image, 0, 'A'); /* only sector 0 */
 	before = malloc(4096 * ATA_SECTOR_SIZE);
 	memcpy(before, fake.unit[0].image, 4096 * ATA_SECTOR_SIZE);
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa);
-	assert_int_equal(disk_selftest(&disk.dev, fake.ram + BUF_PA, poll_fake),
-			 -1);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	assert_int_equal(disk_selftest(&disk.dev, fake.ram + BUF_PA), -1);
 	assert_memory_equal(before, fake.unit[0].image, 4096 * ATA_SECTOR_SIZE);
 	assert_non_null(strstr(logged, "FAILED: reading pattern A (the disk "
 				       "is left as it was): 4095 sectors lack "
@@ -629,35 +627,59 @@ static void test_selftest_leaves_other_disks_alone(void **state)
 }
 
 static unsigned sector_calls;
+static int sector_status;
 
-static void sector_done(struct sector_req *r)
+static void sector_done(struct sector_req *r, int status)
 {
 	sector_calls++;
+	sector_status = status;
 }
 
 static void test_sector_dev_reports_errors(void **state)
 {
 	struct ata_disk disk;
-	struct sector_req req;
+	struct sector_req req = {
+		.op = SECTOR_WRITE,
+		.sector = 0,
+		.count = 1,
+		.buf = fake.ram + BUF_PA,
+		.done = sector_done,
+	};
 
 	one_disk(true);
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
 	assert_int_equal(disk.dev.sectors, 4096);
 	assert_string_equal(disk.dev.name, "ata1-master");
+	assert_non_null(disk.dev.poll);
 	fake.fail_next = true;
 	sector_calls = 0;
-	sector_write(&disk.dev, &req, 0, 1, fake.ram + BUF_PA, sector_done,
-		     NULL);
-	assert_int_equal(sector_calls, 0);
-	poll_fake();
+	assert_int_equal(disk.dev.submit(&disk.dev, &req), 0);
+	assert_int_equal(sector_calls, 0); /* never inside submit */
+	disk.dev.poll(&disk.dev);
 	assert_int_equal(sector_calls, 1);
-	assert_int_equal(req.status, SECTOR_EIO);
-	assert_non_null(strstr(req.error, "ata1-master: WRITE DMA of 1"));
-	sector_read(&disk.dev, &req, 4096, 1, fake.ram + BUF_PA, sector_done,
-		    NULL);
-	poll_fake();
+	assert_int_equal(sector_status, -1);
+	assert_non_null(strstr(logged, "ata1-master: WRITE DMA of 1"));
+
+	/* the same write again succeeds, from a later poll */
+	assert_int_equal(disk.dev.submit(&disk.dev, &req), 0);
+	disk.dev.poll(&disk.dev);
 	assert_int_equal(sector_calls, 2);
-	assert_int_equal(req.status, SECTOR_ERANGE);
+	assert_int_equal(sector_status, 0);
+
+	/* beyond the disk, no buffer, no sectors: refused, done not called */
+	req.op = SECTOR_READ;
+	req.sector = 4096;
+	assert_int_equal(disk.dev.submit(&disk.dev, &req), -1);
+	req.sector = 4095;
+	req.count = 2;
+	assert_int_equal(disk.dev.submit(&disk.dev, &req), -1);
+	req.count = 0;
+	assert_int_equal(disk.dev.submit(&disk.dev, &req), -1);
+	req.count = 1;
+	req.buf = NULL;
+	assert_int_equal(disk.dev.submit(&disk.dev, &req), -1);
+	disk.dev.poll(&disk.dev);
+	assert_int_equal(sector_calls, 2);
 }
 
 int main(void)

@@ -150,8 +150,24 @@ struct bad_line {
 static const struct bad_line bad_lines[] = {
 	{IN_VM, "memroy = 64M",
 	 "unknown key 'memroy' in [vm web]; accepted keys: memory, vcpus, "
-	 "cpu_weight, cpus, kernel, cmdline, modules, disk, on_crash, "
+	 "cpu_weight, cpus, kernel, cmdline, modules, disk, nic, on_crash, "
 	 "time_limit"},
+	{IN_VM, "nic = maybe",
+	 "key 'nic': \"maybe\" is not six two-digit hexadecimal octets "
+	 "separated by ':'; expected yes (a MAC derived from the VM's name), "
+	 "no, or a unicast MAC address such as 52:54:00:12:34:56"},
+	{IN_VM, "nic = 01:00:5e:00:00:01",
+	 "key 'nic': \"01:00:5e:00:00:01\" is a multicast address (low bit "
+	 "of the first octet set)"},
+	{IN_VM, "nic = ff:ff:ff:ff:ff:ff",
+	 "key 'nic': \"ff:ff:ff:ff:ff:ff\" is the broadcast address"},
+	{IN_VM, "nic = 52:54:00:12:34",
+	 "key 'nic': \"52:54:00:12:34\" is not six two-digit hexadecimal "
+	 "octets"},
+	{IN_VM, "nic = 52:54:00:12:34:5z",
+	 "key 'nic': \"52:54:00:12:34:5z\" is not six"},
+	{IN_VM, "nic = 00:00:00:00:00:00",
+	 "key 'nic': \"00:00:00:00:00:00\" is the all-zero address"},
 	{IN_VM, "vcpus = abc",
 	 "key 'vcpus': \"abc\" is not a number; expected 1 to 64"},
 	{IN_VM, "vcpus = 0",
@@ -784,6 +800,50 @@ static void test_disk_sharing(void **state)
 		    "expected a boot module name holding a raw disk image");
 }
 
+/* `nic`: yes derives the MAC from the name, a MAC is taken as given, no
+ * (the default) is none; two NICs may not share an address. */
+static void test_nic(void **state)
+{
+	struct mac_addr web = mac_from_name("web");
+
+	assert_int_equal(parse("[vm web]\nkernel = k\nnic = yes\n"
+			       "[vm db]\nkernel = k\nnic = 52:54:00:AB:cd:01\n"
+			       "[vm off]\nkernel = k\nnic = no\n"
+			       "[vm none]\nkernel = k\n"),
+			 0);
+	assert_true(cfg.vms[0].nic);
+	assert_false(cfg.vms[0].nic_mac_given);
+	assert_true(mac_equal(&cfg.vms[0].nic_mac, &web));
+	assert_int_equal(cfg.vms[0].nic_line, 3);
+	assert_true(cfg.vms[1].nic);
+	assert_true(cfg.vms[1].nic_mac_given);
+	assert_memory_equal(cfg.vms[1].nic_mac.b,
+			    ((uint8_t[]){0x52, 0x54, 0, 0xab, 0xcd, 1}), 6);
+	assert_false(cfg.vms[2].nic);
+	assert_false(cfg.vms[3].nic);
+
+	/* the same address twice: the second VM is refused */
+	assert_int_equal(parse("[vm a]\nkernel = k\nnic = 52:54:00:00:00:01\n"
+			       "[vm b]\nkernel = k\nnic = 52:54:00:00:00:01\n"
+			       "[vm c]\nkernel = k\nnic = 52:54:00:00:00:02\n"),
+			 1);
+	assert_true(cfg.vms[0].valid);
+	assert_false(cfg.vms[1].valid);
+	assert_true(cfg.vms[2].valid);
+	assert_string_equal(
+		cfg.vms[1].error,
+		"hv.cfg:6: key 'nic': MAC 52:54:00:00:00:01 is also "
+		"the MAC of vm a (line 3); each NIC needs its own "
+		"address");
+
+	/* a derived address written out by hand in another VM collides */
+	assert_int_equal(parse("[vm x]\nkernel = k\nnic = 02:8c:ec:01:86:4c\n"
+			       "[vm a]\nkernel = k\nnic = yes\n"),
+			 1);
+	assert_diag("hv.cfg:6: key 'nic': MAC 02:8c:ec:01:86:4c (derived from "
+		    "the name) is also the MAC of vm x (line 3)");
+}
+
 static void test_describe_vm(void **state)
 {
 	char line[160];
@@ -793,10 +853,11 @@ static void test_describe_vm(void **state)
 	config_describe_vm(one_vm("memory = 1G\nvcpus = 2\ncpu_weight = 5\n"
 				  "cpus = 0-1,3,5-7\ntime_limit = 5s\n"
 				  "modules = initrd, x\non_crash = restart\n"
-				  "disk = d.img\n"),
+				  "disk = d.img\nnic = 52:54:00:12:34:56\n"),
 			   line, sizeof(line));
 	assert_string_equal(line, "1 GiB, 2 vCPUs, weight 5, kernel hello.elf, "
-				  "modules initrd, x, disk d.img, cpus "
+				  "modules initrd, x, disk d.img, nic "
+				  "52:54:00:12:34:56, cpus "
 				  "0-1,3,5-7, time limit 5s, restarts on "
 				  "crash");
 	config_describe_vm(one_vm("memory = 1028K\ntime_limit = 1500ms\n"),
@@ -838,6 +899,7 @@ int main(void)
 				       setup_boot_info),
 		cmocka_unit_test_setup(test_check_vm_disk, setup_boot_info),
 		cmocka_unit_test(test_disk_sharing),
+		cmocka_unit_test(test_nic),
 		cmocka_unit_test(test_describe_vm),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

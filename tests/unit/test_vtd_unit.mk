@@ -1,0 +1,2 @@
+# tests/unit/test_vtd_unit.mk - the kernel files test_vtd_unit.c links.
+test_vtd_unit_SRCS := drivers/iommu/vtd_unit.c lib/fmt.c lib/log.c

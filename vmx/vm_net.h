@@ -1,0 +1,38 @@
+/*
+ * vmx/vm_net.h - the VMs' network: one virtual switch in the
+ * hypervisor that every VM's NIC (`nic = ...` in its configuration)
+ * joins, as a virtio-net device behind the VM's second virtio-mmio
+ * window (docs/networking.md).
+ * Its interrupt line is ISA IRQ 11 (PC_IRQ_VIRTIO_NET), through the
+ * VM's IOAPIC and 8259s (vm_set_irq).
+ * vm_add_nic runs on the boot CPU while a VM is built (after
+ * vm_intr_init); the others on whichever CPU runs the VM's vCPU (or
+ * the monitor's, for a reset).
+ */
+#ifndef VMX_VM_NET_H
+#define VMX_VM_NET_H
+
+#include "vmx/vm.h"
+
+/* Where a VM's NIC is: the window after the disk's, whether or not the
+ * VM has a disk, so a guest finds it at the same address either way. */
+#define VM_NIC_WINDOW (VIRTIO_MMIO_BASE + 1 * VIRTIO_MMIO_STRIDE)
+
+/* The switch forgets an address not seen for this long (IEEE 802.1D's
+ * default ageing time). */
+#define VM_NET_AGE_NS (300ULL * 1000000000ULL)
+
+/* `nic`: a virtio-net device on the hypervisor's switch, on the VM's
+ * MMIO bus, its line on the VM's interrupt controllers (vm_intr_init
+ * done). 0 (also when the VM has no NIC), or -1 with err. */
+int vm_add_nic(struct vm *vm, const struct vm_config *cfg, char *err,
+	       size_t err_size);
+
+/* The VM restarts or stops: its NIC takes no more frames into its RAM
+ * until its driver sets it up again. */
+void vm_net_reset(struct vm *vm);
+
+/* One log line with the NIC's counters (when it has one). */
+void vm_net_print_usage(const struct vm *vm);
+
+#endif
