@@ -4,13 +4,15 @@
  * state machine against a fake IDE channel (tests/unit/fake_ide.h):
  * requests finish only in a later poll, one command at a time, split
  * at the per-command limit, with errors, timeouts and PIO fallback;
- * the sector-device adapter and the boot self-test over it.
+ * the sector-device adapter, the boot self-test and the raw image
+ * format (drivers/block/raw.c) over it.
  */
 #include <stdio.h>
 #include <string.h>
 #include "tests/unit/support.h"
 #include "tests/unit/fake_ide.h"
 #include "drivers/block/ata_disk.h"
+#include "drivers/block/raw.h"
 #include "drivers/block/disk_selftest.h"
 #include "drivers/hw/ata_prd.h"
 #include "lib/log.h"
@@ -682,6 +684,70 @@ static void test_sector_dev_reports_errors(void **state)
 	assert_int_equal(sector_calls, 2);
 }
 
+/* ---- the raw image format over an ATA disk ----------------------------- */
+
+#define PART_FIRST   100 /* raw image: disk sectors 100..1099 */
+#define PART_SECTORS 1000
+
+static void test_raw_over_ata_disk(void **state)
+{
+	struct ata_disk disk;
+	struct raw_disk raw;
+	struct blk_backend *b = &raw.backend;
+	struct sector_extent ext;
+	uint8_t *wbuf = fake.ram + BUF_PA, *rbuf = fake.ram + BUF_PA + 0x40000;
+	uint8_t *before = malloc(4096 * ATA_SECTOR_SIZE);
+
+	one_disk(true);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	ext = (struct sector_extent){&disk.dev, PART_FIRST, PART_SECTORS};
+	assert_int_equal(raw_open(&raw, "part.img", &ext, false), 0);
+	assert_int_equal(b->sectors, PART_SECTORS);
+	memcpy(before, fake.unit[0].image, 4096 * ATA_SECTOR_SIZE);
+
+	/* read: the image's sector 0 is the disk's sector 100 */
+	assert_int_equal(b->read(b, 0, rbuf, 3), 0);
+	assert_memory_equal(rbuf, before + PART_FIRST * ATA_SECTOR_SIZE,
+			    3 * ATA_SECTOR_SIZE);
+
+	/* write 300 sectors at the image's end: more than one command */
+	for (unsigned i = 0; i < 300 * ATA_SECTOR_SIZE; i++)
+		wbuf[i] = (uint8_t)(i * 13 + 5);
+	assert_int_equal(b->write(b, PART_SECTORS - 300, wbuf, 300), 0);
+	assert_memory_equal(fake.unit[0].image + (PART_FIRST + PART_SECTORS -
+						  300) * ATA_SECTOR_SIZE,
+			    wbuf, 300 * ATA_SECTOR_SIZE);
+	/* nothing outside the extent changed */
+	assert_memory_equal(fake.unit[0].image, before,
+			    (PART_FIRST + PART_SECTORS - 300) *
+				    ATA_SECTOR_SIZE);
+	assert_memory_equal(
+		fake.unit[0].image +
+			(PART_FIRST + PART_SECTORS) * ATA_SECTOR_SIZE,
+		before + (PART_FIRST + PART_SECTORS) * ATA_SECTOR_SIZE,
+		(4096 - PART_FIRST - PART_SECTORS) * ATA_SECTOR_SIZE);
+	/* read it back through raw */
+	memset(rbuf, 0, 300 * ATA_SECTOR_SIZE);
+	assert_int_equal(b->read(b, PART_SECTORS - 300, rbuf, 300), 0);
+	assert_memory_equal(rbuf, wbuf, 300 * ATA_SECTOR_SIZE);
+
+	/* flush reaches the drive as FLUSH CACHE */
+	assert_int_equal(fake.flushes, 0);
+	assert_int_equal(b->flush(b), 0);
+	assert_int_equal(fake.flushes, 1);
+
+	/* past the image: refused by raw, no command reaches the drive */
+	assert_int_equal(b->read(b, PART_SECTORS, rbuf, 1), -1);
+	assert_int_equal(b->write(b, PART_SECTORS - 1, wbuf, 2), -1);
+
+	/* a drive error comes back as -1 */
+	fake.fail_next = true;
+	assert_int_equal(b->read(b, 0, rbuf, 1), -1);
+	assert_non_null(strstr(logged, "ata1-master: READ DMA"));
+	assert_int_equal(fake.violations, 0);
+	free(before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -720,6 +786,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_selftest_leaves_other_disks_alone, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_raw_over_ata_disk, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sector_dev_reports_errors,
 						setup, teardown),
 	};
