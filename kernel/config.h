@@ -25,6 +25,7 @@
 #define VM_CPU_WEIGHT_MAX      1000
 #define CONFIG_ERROR_MAX       224 /* one message, with file:line */
 #define CONFIG_LOADER_MODS_MAX (BOOT_MODULES_MAX - 1) /* one is hv.cfg */
+#define CONFIG_DISK_NAME_MAX   16 /* "ata1-master" and the NUL */
 
 struct config_text {
 	const char *text; /* not NUL-terminated */
@@ -78,6 +79,8 @@ struct hv_config {
 	uint64_t time_slice_us; /* scheduler time slice; default 10 ms */
 	enum log_level log_level;
 	enum poweroff_policy poweroff;
+	/* a host disk to self-test at boot (destructive), or "" */
+	char disk_selftest[CONFIG_DISK_NAME_MAX];
 	unsigned loader_module_count;
 	struct config_loader_module loader_modules[CONFIG_LOADER_MODS_MAX];
 	/* [vm NAME] sections, in file order, valid or not */

@@ -586,6 +586,25 @@ static int global_poweroff(struct parser *p, const struct key *k, const char *v)
 	return 0;
 }
 
+/* A host disk's name as the ATA driver gives it: ataN-master or
+ * ataN-slave. Whether it exists is known only after the disks are
+ * probed; kernel/main.c says so then. */
+static int global_disk_selftest(struct parser *p, const struct key *k,
+				const char *v)
+{
+	size_t n = strlen(v);
+	size_t i = 3;
+
+	if (n >= CONFIG_DISK_NAME_MAX || strncmp(v, "ata", 3))
+		return bad(p, k, v, "is not a host disk name");
+	while (i < n && is_digit(v[i]))
+		i++;
+	if (i == 3 || (strcmp(v + i, "-master") && strcmp(v + i, "-slave")))
+		return bad(p, k, v, "is not a host disk name");
+	str_copy(p->cfg->disk_selftest, v, sizeof(p->cfg->disk_selftest));
+	return 0;
+}
+
 static const struct key global_keys[] = {
 	{.name = "time_slice",
 	 .parse = global_time_slice,
@@ -596,6 +615,10 @@ static const struct key global_keys[] = {
 	{.name = "poweroff",
 	 .parse = global_poweroff,
 	 .expect = "when-idle or never"},
+	{.name = "disk_selftest",
+	 .parse = global_disk_selftest,
+	 .expect = "a host disk such as ata1-master (its data is "
+		   "overwritten)"},
 };
 
 _Static_assert(ARRAY_SIZE(vm_keys) <= KEYS_MAX &&

@@ -7,8 +7,12 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
+#include "drivers/block/ata_disk.h"
+#include "drivers/block/disk_selftest.h"
+#include "drivers/hw/ata_host.h"
 #include "drivers/hw/fbcon.h"
 #include "drivers/hw/font.h"
+#include "drivers/hw/pci_cam.h"
 #include "drivers/hw/uart.h"
 #include "kernel/acpi.h"
 #include "kernel/boot_info.h"
@@ -32,6 +36,8 @@
 #define HV_VERSION "0.1"
 /* What the boot paths identity-map before paging_init (entry.S). */
 #define EARLY_MAP_END (4 * GIB)
+/* Timeouts of host disk commands when the TSC's rate is unknown: 1 GHz. */
+#define ATA_FALLBACK_TICKS_PER_MS 1000000
 
 static struct boot_info boot_info;
 static struct percpu boot_cpu;
@@ -180,6 +186,58 @@ static void console_setup_framebuffer(const struct boot_framebuffer *fb)
 	console_add_sink(fbcon_write);
 }
 
+/* The configured self-test of a host disk (hv.cfg disk_selftest). */
+static void run_disk_selftest(const char *name)
+{
+	/* One page more, so that the buffers cross 64 KiB boundaries. */
+	uint64_t pages = SELFTEST_BUF_BYTES / PAGE_SIZE + 1;
+	struct ata_drive *drive = ata_disk_find(name);
+	static struct ata_disk disk;
+	hpa_t buf;
+
+	if (!drive) {
+		log_printf(LOG_WARN,
+			   "disk-selftest: no disk %s (the ata lines above "
+			   "list the disks found)",
+			   name);
+		return;
+	}
+	buf = pmm_alloc_range(&host_pmm, pages, PAGE_SIZE, 4 * GIB);
+	if (!buf) {
+		log_printf(LOG_WARN, "disk-selftest: no memory below 4 GiB");
+		return;
+	}
+	ata_disk_init(&disk, drive, virt_to_phys, ata_poll);
+	disk_selftest(&disk.dev, (uint8_t *)phys_to_virt(buf) + PAGE_SIZE);
+	page_free(buf, pages);
+}
+
+/* The host's PCI functions and its IDE disks, one log line each; the
+ * disk self-test when hv.cfg asks for one. */
+static void host_disks_init(void)
+{
+	static struct pci_scan scan;
+	char line[96];
+	hpa_t prd_page;
+
+	pci_scan(&pci_cam_ops, &scan);
+	for (unsigned i = 0; i < scan.count; i++) {
+		if (scan.dev[i].class_code != PCI_CLASS_STORAGE)
+			continue;
+		pci_describe(&scan.dev[i], line, sizeof(line));
+		log_printf(LOG_INFO, "pci: %s", line);
+	}
+	prd_page = pmm_alloc_range(&host_pmm, 1, PAGE_SIZE, 4 * GIB);
+	if (!prd_page) {
+		log_printf(LOG_WARN, "ata: no memory below 4 GiB for DMA");
+		return;
+	}
+	ata_host_init(&pci_cam_ops, &scan, phys_to_virt(prd_page), prd_page,
+		      tsc_khz ? tsc_khz : ATA_FALLBACK_TICKS_PER_MS);
+	if (hv_config.disk_selftest[0])
+		run_disk_selftest(hv_config.disk_selftest);
+}
+
 /* Build every valid VM, run them all on every CPU until each has
  * stopped, then print what they did. */
 /* "vCPU 0 on CPU0, vCPU 1 on CPU1": where each vCPU runs. */
@@ -266,6 +324,7 @@ void kernel_main(const struct boot_info *bi)
 	acpi_init(&boot_info);
 	tsc_init(acpi.pm_tmr, acpi.pm_tmr_32bit);
 	wallclock_init();
+	host_disks_init();
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
 	check_vms(&boot_info);

@@ -92,6 +92,24 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+/* count 16-bit reads of one port into buf, or writes from it. */
+static inline void insw(uint16_t port, uint16_t *buf, unsigned long count)
+{
+	__asm__ volatile("rep insw"
+			 : "+D"(buf), "+c"(count)
+			 : "d"(port)
+			 : "memory");
+}
+
+static inline void outsw(uint16_t port, const uint16_t *buf,
+			 unsigned long count)
+{
+	__asm__ volatile("rep outsw"
+			 : "+S"(buf), "+c"(count)
+			 : "d"(port)
+			 : "memory");
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

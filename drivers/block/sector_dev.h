@@ -32,6 +32,10 @@ struct sector_req {
 	void *buf; /* count * 512 bytes */
 	sector_done_fn done;
 	void *ctx; /* the submitter's */
+
+	/* the device's from an accepted submit until done (a device
+	 * that queues requests links them here) */
+	struct sector_req *next;
 };
 
 /*

@@ -66,6 +66,7 @@ static void test_full_file(void **state)
 		      "time_slice = 5ms\n"
 		      "log_level = debug\n"
 		      "poweroff = never\n"
+		      "disk_selftest = ata12-slave\n"
 		      "module = initrd guests/initrd.cpio # the loader's\n"
 		      "\n"
 		      "[vm web]\n"
@@ -82,6 +83,7 @@ static void test_full_file(void **state)
 	assert_int_equal(cfg.time_slice_us, 5000);
 	assert_int_equal(cfg.log_level, LOG_DEBUG);
 	assert_int_equal(cfg.poweroff, POWEROFF_NEVER);
+	assert_string_equal(cfg.disk_selftest, "ata12-slave");
 	assert_int_equal(cfg.loader_module_count, 2);
 	assert_string_equal(cfg.loader_modules[0].name, "hello.elf");
 	assert_int_equal(cfg.loader_modules[0].line, 2);
@@ -92,7 +94,7 @@ static void test_full_file(void **state)
 
 	assert_true(vm->valid);
 	assert_string_equal(vm->name, "web");
-	assert_int_equal(vm->line, 9);
+	assert_int_equal(vm->line, 10);
 	assert_int_equal(vm->memory, 128 * 1024 * 1024);
 	assert_int_equal(vm->vcpus, 2);
 	assert_int_equal(vm->cpu_weight, 300);
@@ -248,7 +250,14 @@ static const struct bad_line bad_lines[] = {
 	 "never"},
 	{IN_GLOBAL, "timeslice = 1ms",
 	 "unknown key 'timeslice' in [global]; accepted keys: time_slice, "
-	 "log_level, poweroff, module"},
+	 "log_level, poweroff, disk_selftest, module"},
+	{IN_GLOBAL, "disk_selftest = sda",
+	 "key 'disk_selftest': \"sda\" is not a host disk name; expected a "
+	 "host disk such as ata1-master (its data is overwritten)"},
+	{IN_GLOBAL, "disk_selftest = ata-master",
+	 "key 'disk_selftest': \"ata-master\" is not a host disk name"},
+	{IN_GLOBAL, "disk_selftest = ata1-primary",
+	 "key 'disk_selftest': \"ata1-primary\" is not a host disk name"},
 	{IN_GLOBAL, "log_level = ",
 	 "key 'log_level' has no value; expected error, warn, info or debug"},
 	{IN_GLOBAL, "module = onlyname",

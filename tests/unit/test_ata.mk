@@ -1,0 +1,6 @@
+# tests/unit/test_ata.mk - the kernel files test_ata.c links.
+test_ata_SRCS := drivers/hw/ata.c drivers/hw/ata_prd.c \
+		 drivers/hw/ata_taskfile.c drivers/hw/ata_identify.c \
+		 drivers/block/ata_disk.c drivers/block/disk_selftest.c \
+		 drivers/block/raw.c drivers/block/sector_dev.c \
+		 lib/fmt.c lib/log.c
