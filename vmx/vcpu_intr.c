@@ -357,7 +357,7 @@ int vcpu_intr_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 
 uint64_t vcpu_intr_cr8(struct vcpu *v)
 {
-	return (v->lapic.tpr >> 4) & 0xf; /* only this vCPU writes it */
+	return (vlapic_tpr(&v->lapic) >> 4) & 0xf; /* only this vCPU writes it */
 }
 
 void vcpu_intr_set_cr8(struct vcpu *v, uint64_t value)

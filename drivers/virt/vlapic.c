@@ -9,6 +9,7 @@
  * Servicing Completion", "Error Handling", "x2APIC State Transitions".
  */
 #include "drivers/virt/vlapic.h"
+#include "lib/string.h"
 
 #define APIC_VERSION	  0x14 /* integrated APIC */
 #define VERSION_MAX_LVT	  ((LVT_COUNT - 1) << 16)
@@ -76,6 +77,30 @@ static const struct reg_rule reg_rules[APIC_REG_COUNT] = {
 	[APIC_REG_SELF_IPI] = {W | X2_ONLY, LVT_VECTOR},
 };
 
+/* ---- the register page ------------------------------------------------ */
+
+#define REG(l, r) ((l)->regs[(r)*4])
+
+/* Copy the registers the model keeps in fields into the page, where the
+ * CPU reads them for the guest under APIC-register virtualization. */
+static void vlapic_mirror(struct vlapic *l)
+{
+	REG(l, APIC_REG_ID) =
+		vlapic_x2apic(l) ? l->id : l->id << XAPIC_ID_SHIFT;
+	REG(l, APIC_REG_VERSION) = APIC_VERSION | VERSION_MAX_LVT;
+	REG(l, APIC_REG_LDR) = l->ldr;
+	REG(l, APIC_REG_DFR) = l->dfr;
+	REG(l, APIC_REG_SVR) = l->svr;
+	REG(l, APIC_REG_ESR) = l->esr;
+	REG(l, APIC_REG_ICR_LO) = l->icr_lo;
+	REG(l, APIC_REG_ICR_HI) = l->icr_hi;
+	for (unsigned i = 0; i < LVT_COUNT; i++)
+		REG(l, APIC_REG_LVT_TIMER + i) = l->lvt[i];
+	REG(l, APIC_REG_TIMER_ICR) = l->timer_initial;
+	REG(l, APIC_REG_TIMER_DCR) = l->timer_dcr;
+	REG(l, APIC_REG_EOI) = 0;
+}
+
 /* ---- state ------------------------------------------------------------ */
 
 bool vlapic_hw_enabled(const struct vlapic *l)
@@ -109,96 +134,148 @@ static uint32_t x2apic_ldr(uint32_t id)
  * Power-Up or Reset"): everything but the ID and IA32_APIC_BASE. */
 static void vlapic_reset_regs(struct vlapic *l)
 {
+	for (unsigned i = 0; i < ARRAY_SIZE(l->regs); i++)
+		l->regs[i] = 0;
 	for (unsigned i = 0; i < 8; i++)
-		l->irr[i] = l->isr[i] = l->tmr[i] = 0;
+		__atomic_store_n(&l->posted[i], 0, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < LVT_COUNT; i++)
 		l->lvt[i] = LVT_MASKED;
-	l->tpr = l->esr = l->esr_pending = l->icr_lo = l->icr_hi = 0;
+	l->esr = l->esr_pending = l->icr_lo = l->icr_hi = 0;
 	l->ldr = vlapic_x2apic(l) ? x2apic_ldr(l->id) : 0;
 	l->dfr = DFR_RESET;
 	l->svr = SVR_RESET;
 	l->lint_level[0] = l->lint_level[1] = false;
 	l->nmi_pending = l->extint_pending = false;
 	vlapic_timer_reset(l);
+	vlapic_mirror(l);
 }
 
 void vlapic_init(struct vlapic *l, uint32_t index, uint32_t id, bool bsp,
 		 uint32_t ticks_per_count, const struct vlapic_ops *ops)
 {
-	*l = (struct vlapic){
-		.id = id,
-		.index = index,
-		.apic_base = VLAPIC_DEFAULT_BASE | APIC_BASE_EN |
-			     (bsp ? APIC_BASE_BSP : 0),
-		.ticks_per_count = ticks_per_count ? ticks_per_count : 1,
-		.mp_state = bsp ? VLAPIC_MP_RUNNING : VLAPIC_MP_WAIT_FOR_SIPI,
-		.ops = *ops,
-	};
+	/* A reset of the VM keeps the vCPU's VMCS controls, so the way
+	 * the CPU delivers interrupts stays what vmx/ set. */
+	bool virtual_delivery = l->virtual_delivery;
+
+	memset(l, 0, sizeof(*l));
+	l->id = id;
+	l->index = index;
+	l->apic_base =
+		VLAPIC_DEFAULT_BASE | APIC_BASE_EN | (bsp ? APIC_BASE_BSP : 0);
+	l->ticks_per_count = ticks_per_count ? ticks_per_count : 1;
+	l->mp_state = bsp ? VLAPIC_MP_RUNNING : VLAPIC_MP_WAIT_FOR_SIPI;
+	l->ops = *ops;
+	l->virtual_delivery = virtual_delivery;
 	vlapic_reset_regs(l);
 }
 
 /* ---- the 256-bit registers -------------------------------------------- */
 
-static bool bit_test(const uint32_t *v, uint8_t vector)
+/* ISR, TMR and IRR are eight registers of 32 vectors each, 16 bytes
+ * apart; `base` is the first one's index. IRR's words include what is
+ * posted but not yet moved in. */
+static uint32_t vec_word(const struct vlapic *l, unsigned base, unsigned i)
 {
-	return v[vector / 32] & (1u << (vector % 32));
+	uint32_t w = REG(l, base + i);
+
+	if (base == APIC_REG_IRR0)
+		w |= __atomic_load_n(&l->posted[i], __ATOMIC_RELAXED);
+	return w;
 }
 
-static void bit_set(uint32_t *v, uint8_t vector)
+static bool bit_test(const struct vlapic *l, unsigned base, uint8_t vector)
 {
-	v[vector / 32] |= 1u << (vector % 32);
+	return vec_word(l, base, vector / 32) & (1u << (vector % 32));
 }
 
-static void bit_clear(uint32_t *v, uint8_t vector)
+static void bit_set(struct vlapic *l, unsigned base, uint8_t vector)
 {
-	v[vector / 32] &= ~(1u << (vector % 32));
+	REG(l, base + vector / 32) |= 1u << (vector % 32);
 }
 
-static int highest_bit(const uint32_t *v)
+static void bit_clear(struct vlapic *l, unsigned base, uint8_t vector)
 {
-	for (int i = 7; i >= 0; i--)
-		if (v[i])
-			return i * 32 + 31 - __builtin_clz(v[i]);
+	REG(l, base + vector / 32) &= ~(1u << (vector % 32));
+}
+
+static int highest_bit(const struct vlapic *l, unsigned base)
+{
+	for (int i = 7; i >= 0; i--) {
+		uint32_t w = vec_word(l, base, (unsigned)i);
+
+		if (w)
+			return i * 32 + 31 - __builtin_clz(w);
+	}
 	return VLAPIC_NO_VECTOR;
 }
 
 bool vlapic_test_irr(const struct vlapic *l, uint8_t vector)
 {
-	return bit_test(l->irr, vector);
+	return bit_test(l, APIC_REG_IRR0, vector);
 }
 
 bool vlapic_test_isr(const struct vlapic *l, uint8_t vector)
 {
-	return bit_test(l->isr, vector);
+	return bit_test(l, APIC_REG_ISR0, vector);
+}
+
+bool vlapic_test_tmr(const struct vlapic *l, uint8_t vector)
+{
+	return bit_test(l, APIC_REG_TMR0, vector);
+}
+
+uint8_t vlapic_tpr(const struct vlapic *l)
+{
+	return (uint8_t)REG(l, APIC_REG_TPR);
+}
+
+int vlapic_highest_irr(const struct vlapic *l)
+{
+	return highest_bit(l, APIC_REG_IRR0);
+}
+
+int vlapic_highest_isr(const struct vlapic *l)
+{
+	return highest_bit(l, APIC_REG_ISR0);
 }
 
 /* ---- priorities ("Task and Processor Priorities") --------------------- */
 
 uint8_t vlapic_ppr(const struct vlapic *l)
 {
-	int isrv = highest_bit(l->isr);
+	int isrv = highest_bit(l, APIC_REG_ISR0);
 	uint8_t isr_class = isrv < 0 ? 0 : (uint8_t)(isrv & PRIO_CLASS);
+	uint8_t tpr = vlapic_tpr(l);
 
-	if ((l->tpr & PRIO_CLASS) >= isr_class)
-		return (uint8_t)l->tpr;
+	if ((tpr & PRIO_CLASS) >= isr_class)
+		return tpr;
 	return isr_class;
+}
+
+/* PPR as the page holds it: the CPU reads it for the guest, and keeps
+ * it itself under virtual-interrupt delivery ("PPR Virtualization"). */
+static void vlapic_update_ppr(struct vlapic *l)
+{
+	REG(l, APIC_REG_PPR) = vlapic_ppr(l);
 }
 
 /* "Arbitration Priority Register (APR)" */
 static uint8_t vlapic_apr(const struct vlapic *l)
 {
-	int isrv = highest_bit(l->isr), irrv = highest_bit(l->irr);
+	int isrv = highest_bit(l, APIC_REG_ISR0);
+	int irrv = highest_bit(l, APIC_REG_IRR0);
 	int top = MAX(isrv, irrv);
 	uint8_t top_class = top < 0 ? 0 : (uint8_t)(top & PRIO_CLASS);
+	uint8_t tpr = vlapic_tpr(l);
 
-	if ((l->tpr & PRIO_CLASS) >= top_class)
-		return (uint8_t)l->tpr;
+	if ((tpr & PRIO_CLASS) >= top_class)
+		return tpr;
 	return top_class;
 }
 
 int vlapic_pending_vector(const struct vlapic *l)
 {
-	int irrv = highest_bit(l->irr);
+	int irrv = highest_bit(l, APIC_REG_IRR0);
 
 	if (irrv < 0 || (irrv & PRIO_CLASS) <= (vlapic_ppr(l) & PRIO_CLASS))
 		return VLAPIC_NO_VECTOR;
@@ -207,8 +284,21 @@ int vlapic_pending_vector(const struct vlapic *l)
 
 void vlapic_ack(struct vlapic *l, uint8_t vector)
 {
-	bit_clear(l->irr, vector);
-	bit_set(l->isr, vector);
+	vlapic_sync_posted(l);
+	bit_clear(l, APIC_REG_IRR0, vector);
+	bit_set(l, APIC_REG_ISR0, vector);
+	vlapic_update_ppr(l);
+}
+
+/* A fixed interrupt into IRR, or into `posted` while the CPU may be
+ * delivering from the page. */
+static void irr_set(struct vlapic *l, uint8_t vector)
+{
+	if (l->virtual_delivery)
+		__atomic_fetch_or(&l->posted[vector / 32], 1u << (vector % 32),
+				  __ATOMIC_SEQ_CST);
+	else
+		bit_set(l, APIC_REG_IRR0, vector);
 }
 
 /* ---- acceptance ------------------------------------------------------- */
@@ -221,8 +311,8 @@ static void vlapic_error(struct vlapic *l, uint32_t esr_bits)
 
 	l->esr_pending |= esr_bits;
 	if (!(lvt & LVT_MASKED) && vector >= 16 && vlapic_sw_enabled(l)) {
-		bit_set(l->irr, vector);
-		bit_clear(l->tmr, vector);
+		bit_clear(l, APIC_REG_TMR0, vector);
+		irr_set(l, vector);
 	}
 }
 
@@ -234,11 +324,12 @@ bool vlapic_set_irq(struct vlapic *l, uint8_t vector, bool trigger_level)
 		vlapic_error(l, ESR_RECEIVE_ILLEGAL);
 		return false;
 	}
-	bit_set(l->irr, vector);
+	/* TMR first: whoever sees the IRR bit sees the right trigger */
 	if (trigger_level)
-		bit_set(l->tmr, vector);
+		bit_set(l, APIC_REG_TMR0, vector);
 	else
-		bit_clear(l->tmr, vector);
+		bit_clear(l, APIC_REG_TMR0, vector);
+	irr_set(l, vector);
 	return true;
 }
 
@@ -246,13 +337,45 @@ bool vlapic_set_irq(struct vlapic *l, uint8_t vector, bool trigger_level)
  * ISR bit; a level-triggered one is broadcast to the IOAPICs. */
 static void vlapic_eoi(struct vlapic *l)
 {
-	int vector = highest_bit(l->isr);
+	int vector = highest_bit(l, APIC_REG_ISR0);
 
 	if (vector < 0)
 		return;
-	bit_clear(l->isr, (uint8_t)vector);
-	if (bit_test(l->tmr, (uint8_t)vector) && l->ops.eoi_broadcast)
-		l->ops.eoi_broadcast(l->ops.ctx, (uint8_t)vector);
+	bit_clear(l, APIC_REG_ISR0, (uint8_t)vector);
+	vlapic_update_ppr(l);
+	vlapic_virtual_eoi(l, (uint8_t)vector);
+}
+
+void vlapic_virtual_eoi(struct vlapic *l, uint8_t vector)
+{
+	if (bit_test(l, APIC_REG_TMR0, vector) && l->ops.eoi_broadcast)
+		l->ops.eoi_broadcast(l->ops.ctx, vector);
+}
+
+/* ---- APIC virtualization ---------------------------------------------- */
+
+void vlapic_sync_posted(struct vlapic *l)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		uint32_t w =
+			__atomic_exchange_n(&l->posted[i], 0, __ATOMIC_SEQ_CST);
+
+		REG(l, APIC_REG_IRR0 + i) |= w;
+	}
+}
+
+void vlapic_set_virtual_delivery(struct vlapic *l, bool on)
+{
+	l->virtual_delivery = on;
+	vlapic_sync_posted(l);
+	vlapic_update_ppr(l);
+}
+
+void vlapic_eoi_exit_bitmap(const struct vlapic *l, uint64_t bitmap[4])
+{
+	for (unsigned i = 0; i < 4; i++)
+		bitmap[i] = REG(l, APIC_REG_TMR0 + 2 * i) |
+			    (uint64_t)REG(l, APIC_REG_TMR0 + 2 * i + 1) << 32;
 }
 
 void vlapic_nmi(struct vlapic *l)
@@ -360,18 +483,14 @@ static uint32_t vlapic_reg_value(struct vlapic *l, unsigned reg)
 {
 	bool x2 = vlapic_x2apic(l);
 
-	if (reg >= APIC_REG_ISR0 && reg < APIC_REG_ISR0 + 8)
-		return l->isr[reg - APIC_REG_ISR0];
-	if (reg >= APIC_REG_TMR0 && reg < APIC_REG_TMR0 + 8)
-		return l->tmr[reg - APIC_REG_TMR0];
-	if (reg >= APIC_REG_IRR0 && reg < APIC_REG_IRR0 + 8)
-		return l->irr[reg - APIC_REG_IRR0];
+	if (reg >= APIC_REG_ISR0 && reg < APIC_REG_IRR0 + 8)
+		return vec_word(l, reg & ~7u, reg & 7u);
 	if (reg >= APIC_REG_LVT_TIMER && reg <= APIC_REG_LVT_ERROR)
 		return l->lvt[reg - APIC_REG_LVT_TIMER];
 	switch (reg) {
 	case APIC_REG_ID: return x2 ? l->id : l->id << XAPIC_ID_SHIFT;
 	case APIC_REG_VERSION: return APIC_VERSION | VERSION_MAX_LVT;
-	case APIC_REG_TPR: return l->tpr;
+	case APIC_REG_TPR: return vlapic_tpr(l);
 	case APIC_REG_APR: return vlapic_apr(l);
 	case APIC_REG_PPR: return vlapic_ppr(l);
 	case APIC_REG_LDR: return l->ldr;
@@ -412,14 +531,17 @@ static void vlapic_write_lvt(struct vlapic *l, unsigned reg, uint32_t value)
 }
 
 /* value already holds only writable bits */
-static void vlapic_reg_write(struct vlapic *l, unsigned reg, uint32_t value)
+static void vlapic_reg_apply(struct vlapic *l, unsigned reg, uint32_t value)
 {
 	if (reg >= APIC_REG_LVT_TIMER && reg <= APIC_REG_LVT_ERROR) {
 		vlapic_write_lvt(l, reg, value);
 		return;
 	}
 	switch (reg) {
-	case APIC_REG_TPR: l->tpr = value; break;
+	case APIC_REG_TPR:
+		REG(l, APIC_REG_TPR) = value;
+		vlapic_update_ppr(l);
+		break;
 	case APIC_REG_EOI: vlapic_eoi(l); break;
 	case APIC_REG_LDR: l->ldr = value; break;
 	case APIC_REG_DFR: l->dfr = value | ~DFR_MODEL; break;
@@ -439,6 +561,24 @@ static void vlapic_reg_write(struct vlapic *l, unsigned reg, uint32_t value)
 	case APIC_REG_SELF_IPI: vlapic_set_irq(l, (uint8_t)value, false); break;
 	default: break;
 	}
+}
+
+static void vlapic_reg_write(struct vlapic *l, unsigned reg, uint32_t value)
+{
+	vlapic_reg_apply(l, reg, value);
+	vlapic_mirror(l);
+}
+
+void vlapic_apic_write(struct vlapic *l, uint32_t offset)
+{
+	unsigned reg = (offset / 16) % APIC_REG_COUNT;
+
+	vlapic_mmio_write(l, offset & ~3u, 4, REG(l, reg));
+	/* the page holds what a read gives (0 where the guest may not
+	 * read): a write the model refused leaves no trace */
+	if (reg < APIC_REG_ISR0 || reg >= APIC_REG_IRR0 + 8)
+		REG(l, reg) = vlapic_mmio_read(l, reg * 16, 4);
+	vlapic_mirror(l);
 }
 
 /* ---- the xAPIC page --------------------------------------------------- */
@@ -550,6 +690,7 @@ static enum vlapic_result vlapic_write_apic_base(struct vlapic *l,
 		vlapic_reset_regs(l);
 	if (to == MODE_X2APIC && from == MODE_XAPIC)
 		l->ldr = x2apic_ldr(l->id);
+	vlapic_mirror(l);
 	return VLAPIC_OK;
 }
 

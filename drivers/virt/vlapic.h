@@ -172,12 +172,28 @@ struct vlapic_ops {
 };
 
 struct vlapic {
+	/* The register page, laid out as the xAPIC page ("Local APIC
+	 * Register Address Map"): register r at regs[r * 4]. With APIC
+	 * virtualization it is the vCPU's virtual-APIC page: the CPU reads
+	 * it for the guest and itself updates IRR, ISR, TPR and PPR in it
+	 * (SDM Vol. 3C, "Virtual APIC State"). So the model keeps IRR, ISR,
+	 * TMR, TPR and PPR only here; the other registers it keeps in the
+	 * fields below and copies here after each change (vlapic_mirror). */
+	uint32_t regs[VLAPIC_PAGE_SIZE / 4] __attribute__((aligned(4096)));
+	/* virtual_delivery: the CPU may be delivering interrupts from the
+	 * page right now (virtual-interrupt delivery; vmx/vcpu_intr.c). The
+	 * model then latches fixed interrupts in `posted` instead of IRR
+	 * (atomically: any CPU); the vCPU's own CPU moves them into IRR
+	 * before its VM entry (vlapic_sync_posted), as posted interrupts
+	 * would ("Posted-Interrupt Processing"). */
+	bool virtual_delivery;
+	uint32_t posted[8];
+
 	uint32_t id;	/* x2APIC ID; the xAPIC ID register holds id << 24 */
 	uint32_t index; /* the vCPU's number in the VM */
 	uint64_t apic_base;
-	uint32_t tpr, ldr, dfr, svr, esr, esr_pending, icr_lo, icr_hi;
+	uint32_t ldr, dfr, svr, esr, esr_pending, icr_lo, icr_hi;
 	uint32_t lvt[LVT_COUNT];
-	uint32_t irr[8], isr[8], tmr[8];
 	bool lint_level[2];
 
 	/* APIC timer: TSC ticks per count at divide-by-1 (the "bus clock") */
@@ -233,6 +249,29 @@ void vlapic_ack(struct vlapic *l, uint8_t vector);
 uint8_t vlapic_ppr(const struct vlapic *l);
 bool vlapic_test_irr(const struct vlapic *l, uint8_t vector);
 bool vlapic_test_isr(const struct vlapic *l, uint8_t vector);
+bool vlapic_test_tmr(const struct vlapic *l, uint8_t vector);
+uint8_t vlapic_tpr(const struct vlapic *l);
+
+/* APIC virtualization (SDM Vol. 3C, "APIC Virtualization and Virtual
+ * Interrupts"); all on the vCPU's own CPU, outside guest mode.
+ * vlapic_set_virtual_delivery: the CPU delivers from the page from now
+ * on (on) or no longer (off: what was posted goes to IRR). */
+void vlapic_set_virtual_delivery(struct vlapic *l, bool on);
+/* Move posted interrupts into IRR, before a VM entry. */
+void vlapic_sync_posted(struct vlapic *l);
+/* The highest vector in IRR / ISR, or VLAPIC_NO_VECTOR: the guest
+ * interrupt status's RVI and SVI ("Guest Non-Register State"). */
+int vlapic_highest_irr(const struct vlapic *l);
+int vlapic_highest_isr(const struct vlapic *l);
+/* The vectors whose EOI must exit (the EOI-exit bitmap): those
+ * accepted level-triggered, whose EOI the IOAPIC must see. */
+void vlapic_eoi_exit_bitmap(const struct vlapic *l, uint64_t bitmap[4]);
+/* An EOI-induced VM exit: the CPU has retired vector from ISR; tell the
+ * IOAPIC if it was level-triggered ("EOI Virtualization"). */
+void vlapic_virtual_eoi(struct vlapic *l, uint8_t vector);
+/* An APIC-write VM exit: the guest's write already sits in the page at
+ * offset; do what the write means ("APIC-Write Emulation"). */
+void vlapic_apic_write(struct vlapic *l, uint32_t offset);
 
 /* Other messages a vlapic receives */
 void vlapic_nmi(struct vlapic *l);

@@ -196,10 +196,12 @@ static void check_lapic(const struct vlapic *l)
 	int vector = vlapic_pending_vector(l);
 	uint32_t ccr;
 
-	CHECK((l->irr[0] & 0xffff) == 0);
-	CHECK((l->isr[0] & 0xffff) == 0);
-	CHECK((l->tmr[0] & 0xffff) == 0);
-	CHECK(l->tpr <= 0xff);
+	for (unsigned v = 0; v < 16; v++)
+		CHECK(!vlapic_test_irr(l, (uint8_t)v) &&
+		      !vlapic_test_isr(l, (uint8_t)v) &&
+		      !vlapic_test_tmr(l, (uint8_t)v));
+	/* the page's PPR is what the priorities say ("PPR Virtualization") */
+	CHECK(l->regs[APIC_REG_PPR * 4] == vlapic_ppr(l));
 	CHECK((l->esr | l->esr_pending) ==
 	      ((l->esr | l->esr_pending) &
 	       (ESR_SEND_ILLEGAL | ESR_RECEIVE_ILLEGAL)));

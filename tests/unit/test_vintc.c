@@ -251,7 +251,7 @@ static void test_ioapic_extint(void **state)
 
 static void test_aps_wait_for_sipi(void **state)
 {
-	struct vlapic ap;
+	struct vlapic ap = {0};
 	uint64_t base = 0;
 
 	vintc_attach(&vi, 1, &ap, 4);

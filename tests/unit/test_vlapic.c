@@ -120,6 +120,8 @@ static int setup(void **state)
 	last_delivered = 0;
 	for (unsigned i = 0; i < NCPUS; i++) {
 		lapics[i] = &lapic[i];
+		memset(&lapic[i], 0,
+		       sizeof(lapic[i])); /* virtual delivery off */
 		vlapic_init(&lapic[i], i, i, i == 0, TICKS_PER_COUNT, &ops);
 		wr(&lapic[i], APIC_REG_SVR, SVR_ON);
 		vlapic_started(&lapic[i]);
@@ -131,7 +133,7 @@ static int setup(void **state)
 
 static void test_power_up_state(void **state)
 {
-	struct vlapic l;
+	struct vlapic l = {0};
 
 	vlapic_init(&l, 1, 5, false, TICKS_PER_COUNT, &ops);
 	assert_int_equal(msr_rd(&l, MSR_IA32_APIC_BASE), 0xfee00800);
@@ -441,7 +443,7 @@ static void test_lint_pins(void **state)
 	vlapic_set_lint(l, 0, false);
 	vlapic_set_lint(l, 0, true);
 	assert_int_equal(vlapic_pending_vector(l), 0x35);
-	assert_true(l->tmr[1] & (1u << 0x15));
+	assert_true(vlapic_test_tmr(l, 0x35));
 	/* a globally disabled APIC passes INTR straight through */
 	msr_wr(l, MSR_IA32_APIC_BASE, 0xfee00100);
 	assert_true(vlapic_accepts_pic(l));
@@ -508,7 +510,7 @@ static void test_x2apic_registers(void **state)
 
 static void test_x2apic_ldr_from_id(void **state)
 {
-	struct vlapic l;
+	struct vlapic l = {0};
 
 	vlapic_init(&l, 0, 0x23, true, TICKS_PER_COUNT, &ops);
 	to_x2apic(&l);
@@ -771,6 +773,108 @@ static void test_timer_tsc_deadline(void **state)
 	assert_int_equal(vlapic_timer_deadline(l), VLAPIC_NO_DEADLINE);
 }
 
+/* ---- the register page under APIC virtualization ----------------------
+ * SDM Vol. 3C, "Virtual APIC State": the CPU reads the guest's registers
+ * from the virtual-APIC page at their xAPIC offsets. */
+
+static uint32_t page(const struct vlapic *l, uint32_t offset)
+{
+	return l->regs[offset / 4];
+}
+
+static void test_page_holds_registers_at_xapic_offsets(void **state)
+{
+	struct vlapic *l = &lapic[2];
+
+	assert_int_equal(page(l, 0x20), 2u << 24); /* ID */
+	assert_int_equal(page(l, 0x30), 0x50014);  /* version */
+	assert_int_equal(page(l, 0xf0), SVR_ON);
+	wr(l, APIC_REG_TPR, 0x35);
+	assert_int_equal(page(l, 0x80), 0x35);
+	assert_int_equal(page(l, 0xa0), 0x35); /* PPR follows TPR */
+	wr(l, APIC_REG_LVT_TIMER, 0x20041);
+	assert_int_equal(page(l, 0x320), 0x20041);
+	wr(l, APIC_REG_LDR, 0xffffffff);
+	assert_int_equal(page(l, 0xd0), 0xff000000); /* writable bits only */
+	wr(l, APIC_REG_TIMER_DCR, 0xb);
+	assert_int_equal(page(l, 0x3e0), 0xb);
+	/* IRR 0x200, TMR 0x180, ISR 0x100: 32 vectors a register, 16 bytes
+	 * apart */
+	assert_true(vlapic_set_irq(l, 0x61, true));
+	assert_int_equal(page(l, 0x230), 1u << 1);
+	assert_int_equal(page(l, 0x1b0), 1u << 1);
+	assert_int_equal(take(l), 0x61);
+	assert_int_equal(page(l, 0x230), 0);
+	assert_int_equal(page(l, 0x130), 1u << 1);
+	assert_int_equal(page(l, 0xa0), 0x60); /* ISR's class beats TPR */
+}
+
+static void test_posted_while_cpu_delivers(void **state)
+{
+	struct vlapic *l = &lapic[1];
+	uint64_t bitmap[4];
+
+	vlapic_set_virtual_delivery(l, true);
+	/* an IPI from vCPU 0 while vCPU 1 may be in guest mode: posted,
+	 * the page untouched */
+	ipi(&lapic[0], 1, 0x45);
+	assert_int_equal(page(l, 0x220), 0);
+	assert_int_equal(l->posted[2], 1u << 5);
+	assert_true(vlapic_test_irr(l, 0x45)); /* the model counts it */
+	assert_int_equal(vlapic_pending_vector(l), 0x45);
+	assert_int_equal(vlapic_highest_irr(l), 0x45);
+	/* before entry, on vCPU 1's CPU: into IRR */
+	vlapic_sync_posted(l);
+	assert_int_equal(page(l, 0x220), 1u << 5);
+	assert_int_equal(l->posted[2], 0);
+	/* the CPU delivers it (IRR -> ISR, as "Virtual-Interrupt Delivery"
+	 * does) and the guest's EOI is virtualized: the model sees ISR */
+	l->regs[0x220 / 4] = 0;
+	l->regs[0x120 / 4] = 1u << 5;
+	assert_int_equal(vlapic_highest_isr(l), 0x45);
+	assert_int_equal(vlapic_ppr(l), 0x40);
+	/* edge-triggered: no EOI exit wanted, none broadcast */
+	vlapic_eoi_exit_bitmap(l, bitmap);
+	assert_int_equal(bitmap[1], 0);
+	vlapic_virtual_eoi(l, 0x45);
+	assert_int_equal(eoi_count, 0);
+	/* level-triggered (an IOAPIC line): its EOI must exit and reach the
+	 * IOAPIC */
+	assert_true(vlapic_set_irq(l, 0x52, true));
+	vlapic_eoi_exit_bitmap(l, bitmap);
+	assert_int_equal(bitmap[1], 1ull << (0x52 - 64));
+	vlapic_virtual_eoi(l, 0x52);
+	assert_int_equal(eoi_count, 1);
+	assert_int_equal(eoi_log[0], 0x52);
+	/* delivery by the CPU ends: what was posted is in IRR */
+	vlapic_set_virtual_delivery(l, false);
+	assert_int_equal(l->posted[2], 0);
+	assert_true(page(l, 0x220) & (1u << (0x52 - 64)));
+}
+
+static void test_apic_write_exit(void **state)
+{
+	struct vlapic *l = &lapic[0];
+
+	/* the guest's write lands in the page, then the exit: the model
+	 * does what the write means and keeps only the writable bits */
+	l->regs[0x310 / 4] = 3u << 24; /* ICR high: vCPU 3 */
+	vlapic_apic_write(l, 0x310);
+	l->regs[0x300 / 4] = 0x4077;
+	vlapic_apic_write(l, 0x300);
+	assert_int_equal(irr_mask(0x77), 1u << 3);
+	l->regs[0xf0 / 4] = 0xffffffff;
+	vlapic_apic_write(l, 0xf0);
+	assert_int_equal(page(l, 0xf0), 0x3ff);
+	assert_int_equal(rd(l, APIC_REG_SVR), 0x3ff);
+	/* a register the model refuses (self IPI is x2APIC-only): the page
+	 * forgets the write, nothing is sent */
+	l->regs[0x3f0 / 4] = 0x66;
+	vlapic_apic_write(l, 0x3f0);
+	assert_int_equal(page(l, 0x3f0), 0);
+	assert_int_equal(irr_mask(0x66), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -804,6 +908,10 @@ int main(void)
 		cmocka_unit_test_setup(test_timer_zero_count_stops, setup),
 		cmocka_unit_test_setup(test_timer_masked_counts, setup),
 		cmocka_unit_test_setup(test_timer_tsc_deadline, setup),
+		cmocka_unit_test_setup(
+			test_page_holds_registers_at_xapic_offsets, setup),
+		cmocka_unit_test_setup(test_posted_while_cpu_delivers, setup),
+		cmocka_unit_test_setup(test_apic_write_exit, setup),
 	};
 	return cmocka_run_group_tests_name("vlapic", tests, NULL, NULL);
 }
