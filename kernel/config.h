@@ -61,6 +61,9 @@ struct vm_config {
 	struct mac_addr nic_mac;  /* given, or mac_from_name(name) */
 	unsigned nic_line;	  /* where `nic` is set */
 	enum on_crash on_crash;
+	/* `apic_virtualization = off`: the local APIC is trapped and
+	 * emulated even when the CPU could virtualize it */
+	bool apicv_off;
 	uint64_t time_limit_us; /* stop it after this much run time; 0: none */
 	unsigned line;		/* where its [vm NAME] line is */
 	bool valid;		/* false: refused, error says why */

@@ -12,7 +12,7 @@
 #include "lib/string.h"
 
 #define VALUE_MAX	256 /* the longest value, 255 characters, + NUL */
-#define KEYS_MAX	11  /* keys in the longest table below */
+#define KEYS_MAX	12  /* keys in the longest table below */
 #define SHOWN_MAX	40  /* characters of a bad value quoted back */
 #define LOADER_PATH_MAX 128 /* as CFG_PATH_MAX in boot/efi/cfg_modules.h */
 
@@ -504,6 +504,17 @@ static int vm_on_crash(struct parser *p, const struct key *k, const char *v)
 	return 0;
 }
 
+static int vm_apicv(struct parser *p, const struct key *k, const char *v)
+{
+	static const struct choice choices[] = {{"on", 0}, {"off", 1}};
+	int c = 0;
+
+	if (parse_choice(p, k, v, choices, ARRAY_SIZE(choices), &c))
+		return -1;
+	p->vm->apicv_off = c;
+	return 0;
+}
+
 static int vm_time_limit(struct parser *p, const struct key *k, const char *v)
 {
 	return parse_duration(p, k, v, 1000, 3600ULL * 1000000,
@@ -542,6 +553,10 @@ static const struct key vm_keys[] = {
 	 .expect = "yes (a MAC derived from the VM's name), no, or a "
 		   "unicast MAC address such as 52:54:00:12:34:56"},
 	{.name = "on_crash", .parse = vm_on_crash, .expect = "stop or restart"},
+	{.name = "apic_virtualization",
+	 .parse = vm_apicv,
+	 .expect = "on (the CPU's APIC virtualization when it has it) or "
+		   "off (every local APIC access exits and is emulated)"},
 	{.name = "time_limit",
 	 .parse = vm_time_limit,
 	 .expect = "1ms to 1h such as 5s (units us, ms, s)"},

@@ -115,6 +115,8 @@ void config_describe_vm(const struct vm_config *vm, char *buf, size_t n)
 	}
 	if (vm->on_crash == ON_CRASH_RESTART)
 		add(&t, ", restarts on crash");
+	if (vm->apicv_off)
+		add(&t, ", APIC virtualization off");
 }
 
 static int refuse(struct vm_config *vm, struct text *t)

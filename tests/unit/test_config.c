@@ -78,6 +78,7 @@ static void test_full_file(void **state)
 		      "cmdline = console=ttyS0 quiet\n"
 		      "modules = initrd, disk.img\n"
 		      "on_crash = restart\n"
+		      "apic_virtualization = off\n"
 		      "time_limit = 90s\n"),
 		0);
 	assert_int_equal(cfg.time_slice_us, 5000);
@@ -106,6 +107,7 @@ static void test_full_file(void **state)
 	assert_string_equal(vm->modules[0], "initrd");
 	assert_string_equal(vm->modules[1], "disk.img");
 	assert_int_equal(vm->on_crash, ON_CRASH_RESTART);
+	assert_true(vm->apicv_off);
 	assert_int_equal(vm->time_limit_us, 90000000);
 	assert_int_equal(cfg.global_errors, 0);
 }
@@ -129,6 +131,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.vms[0].cmdline, "");
 	assert_int_equal(cfg.vms[0].module_count, 0);
 	assert_int_equal(cfg.vms[0].on_crash, ON_CRASH_STOP);
+	assert_false(cfg.vms[0].apicv_off);
 	assert_int_equal(cfg.vms[0].time_limit_us, 0);
 }
 
@@ -151,7 +154,11 @@ static const struct bad_line bad_lines[] = {
 	{IN_VM, "memroy = 64M",
 	 "unknown key 'memroy' in [vm web]; accepted keys: memory, vcpus, "
 	 "cpu_weight, cpus, kernel, cmdline, modules, disk, nic, on_crash, "
-	 "time_limit"},
+	 "apic_virtualization, time_limit"},
+	{IN_VM, "apic_virtualization = maybe",
+	 "key 'apic_virtualization': \"maybe\" is not accepted; expected on "
+	 "(the CPU's APIC virtualization when it has it) or off (every "
+	 "local APIC access exits and is emulated)"},
 	{IN_VM, "nic = maybe",
 	 "key 'nic': \"maybe\" is not six two-digit hexadecimal octets "
 	 "separated by ':'; expected yes (a MAC derived from the VM's name), "
@@ -846,20 +853,21 @@ static void test_nic(void **state)
 
 static void test_describe_vm(void **state)
 {
-	char line[160];
+	char line[256];
 
 	config_describe_vm(one_vm(""), line, sizeof(line));
 	assert_string_equal(line, "64 MiB, 1 vCPU, weight 1, kernel hello.elf");
 	config_describe_vm(one_vm("memory = 1G\nvcpus = 2\ncpu_weight = 5\n"
 				  "cpus = 0-1,3,5-7\ntime_limit = 5s\n"
 				  "modules = initrd, x\non_crash = restart\n"
-				  "disk = d.img\nnic = 52:54:00:12:34:56\n"),
+				  "disk = d.img\nnic = 52:54:00:12:34:56\n"
+				  "apic_virtualization = off\n"),
 			   line, sizeof(line));
 	assert_string_equal(line, "1 GiB, 2 vCPUs, weight 5, kernel hello.elf, "
 				  "modules initrd, x, disk d.img, nic "
 				  "52:54:00:12:34:56, cpus "
 				  "0-1,3,5-7, time limit 5s, restarts on "
-				  "crash");
+				  "crash, APIC virtualization off");
 	config_describe_vm(one_vm("memory = 1028K\ntime_limit = 1500ms\n"),
 			   line, sizeof(line));
 	assert_string_equal(line, "1028 KiB, 1 vCPU, weight 1, kernel "
