@@ -272,10 +272,12 @@ static void run_vms(const struct boot_info *bi)
 		}
 		log_printf(LOG_INFO,
 			   "vm %s: started: %lu MiB of RAM at host 0x%lx, "
-			   "%s, %lu KiB of hypervisor memory",
+			   "%s, %lu KiB of hypervisor memory, local APIC %s",
 			   vm->name, (unsigned long)(vm->ram_size >> 20),
 			   (unsigned long)vm->ram, vcpu_places(vm, places),
-			   (unsigned long)(vm->overhead_bytes / KIB));
+			   (unsigned long)(vm->overhead_bytes / KIB),
+			   vm->apic_access ? "virtualized by the CPU"
+					   : "trapped and emulated");
 		vm_control_add(vm);
 		started++;
 	}

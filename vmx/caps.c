@@ -114,6 +114,9 @@ void vmx_caps_read(const struct msr_ops *ops, struct vmx_caps *c)
 	c->unrestricted = c->proc2_allowed1 & PROC2_CTL_UNRESTRICTED;
 	c->preemption_timer = c->pin_allowed1 & PIN_CTL_PREEMPTION_TIMER;
 	c->posted_interrupts = c->pin_allowed1 & PIN_CTL_POSTED_INTERRUPTS;
+	c->apicv = (c->pin_allowed1 & PIN_CTL_EXTERNAL_INTERRUPT_EXITING) &&
+		   (c->proc_allowed1 & PROC_CTL_USE_TPR_SHADOW) &&
+		   (c->proc2_allowed1 & PROC2_CTL_APICV) == PROC2_CTL_APICV;
 }
 
 int vmx_caps_check(const struct vmx_caps *c, char *err, size_t err_size)
@@ -145,11 +148,11 @@ void vmx_caps_summary(const struct vmx_caps *c, char *buf, size_t size)
 	fmt_snprintf(buf, size,
 		     "VMCS revision 0x%x, EPT %s (2M pages %s, 1G pages %s), "
 		     "VPID %s, unrestricted guest %s, preemption timer %s, "
-		     "posted interrupts %s",
+		     "APIC virtualization %s, posted interrupts %s",
 		     c->revision, yes_no(c->ept), yes_no(c->ept_2m),
 		     yes_no(c->ept_1g), yes_no(c->vpid),
 		     yes_no(c->unrestricted), yes_no(c->preemption_timer),
-		     yes_no(c->posted_interrupts));
+		     yes_no(c->apicv), yes_no(c->posted_interrupts));
 }
 
 uint64_t vmx_fixed_bits(uint64_t value, uint64_t fixed0, uint64_t fixed1)

@@ -21,14 +21,24 @@
 #define VMX_BASIC_TRUE_CTLS	BIT(55)
 
 /* SDM Vol. 3C, "Pin-Based VM-Execution Controls" */
-#define PIN_CTL_PREEMPTION_TIMER  BIT(6)
-#define PIN_CTL_POSTED_INTERRUPTS BIT(7)
+#define PIN_CTL_EXTERNAL_INTERRUPT_EXITING BIT(0)
+#define PIN_CTL_PREEMPTION_TIMER	   BIT(6)
+#define PIN_CTL_POSTED_INTERRUPTS	   BIT(7)
 /* SDM Vol. 3C, "Primary Processor-Based VM-Execution Controls" */
-#define PROC_CTL_SECONDARY BIT(31)
+#define PROC_CTL_USE_TPR_SHADOW BIT(21)
+#define PROC_CTL_SECONDARY	BIT(31)
 /* SDM Vol. 3C, "Secondary Processor-Based VM-Execution Controls" */
-#define PROC2_CTL_EPT	       BIT(1)
-#define PROC2_CTL_VPID	       BIT(5)
-#define PROC2_CTL_UNRESTRICTED BIT(7)
+#define PROC2_CTL_EPT			   BIT(1)
+#define PROC2_CTL_VPID			   BIT(5)
+#define PROC2_CTL_UNRESTRICTED		   BIT(7)
+#define PROC2_CTL_VIRTUALIZE_APIC_ACCESSES BIT(0)
+#define PROC2_CTL_APIC_REGISTER_VIRT	   BIT(8)
+#define PROC2_CTL_VIRTUAL_INTR_DELIVERY	   BIT(9)
+/* What the hypervisor calls APIC virtualization: all of these (SDM Vol.
+ * 3C, "APIC Virtualization and Virtual Interrupts") */
+#define PROC2_CTL_APICV                                                      \
+	(PROC2_CTL_VIRTUALIZE_APIC_ACCESSES | PROC2_CTL_APIC_REGISTER_VIRT | \
+	 PROC2_CTL_VIRTUAL_INTR_DELIVERY)
 /* SDM Vol. 3C, "VPID and EPT Capabilities" (IA32_VMX_EPT_VPID_CAP) */
 #define EPT_CAP_WALK4	      BIT(6)
 #define EPT_CAP_WB	      BIT(14)
@@ -55,6 +65,9 @@ struct vmx_caps {
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool ept, ept_2m, ept_1g, vpid, unrestricted, preemption_timer,
 		posted_interrupts;
+	/* TPR shadow, APIC-access virtualization, APIC-register
+	 * virtualization and virtual-interrupt delivery, all of them */
+	bool apicv;
 };
 
 /* vendor: the 12 characters of CPUID.0 (EBX, EDX, ECX); 0 or -1 + err. */

@@ -65,6 +65,9 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_EPT_VIOLATION] = exit_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
 	[EXIT_REASON_PREEMPTION_TIMER] = exit_preemption_timer,
+	[EXIT_REASON_APIC_ACCESS] = exit_apic_access,
+	[EXIT_REASON_VIRTUALIZED_EOI] = exit_virtualized_eoi,
+	[EXIT_REASON_APIC_WRITE] = exit_apic_write,
 };
 
 /* Exits that an instruction causes can never happen while an event is

@@ -81,5 +81,13 @@ enum exit_action exit_ept_violation(struct vcpu *v);
 enum exit_action exit_ept_misconfig(struct vcpu *v);
 enum exit_action exit_entry_failure(struct vcpu *v);
 enum exit_action exit_interrupt_window(struct vcpu *v); /* vcpu_intr.c */
+/* APIC virtualization's exits (vcpu_intr.c) */
+enum exit_action exit_apic_access(struct vcpu *v);
+enum exit_action exit_virtualized_eoi(struct vcpu *v);
+enum exit_action exit_apic_write(struct vcpu *v);
+/* An access to gpa that exited (EPT violation, APIC access): emulated
+ * as the device or interrupt controller there, or as nothing
+ * (exit_ept.c). */
+enum exit_action exit_mmio_at(struct vcpu *v, gpa_t gpa);
 
 #endif

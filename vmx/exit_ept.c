@@ -187,7 +187,11 @@ static enum decode_status decode_cached(struct vcpu *v, const uint8_t *bytes,
 
 enum exit_action exit_ept_violation(struct vcpu *v)
 {
-	gpa_t gpa = vmcs_read64(VMCS_GUEST_PHYS_ADDR);
+	return exit_mmio_at(v, vmcs_read64(VMCS_GUEST_PHYS_ADDR));
+}
+
+enum exit_action exit_mmio_at(struct vcpu *v, gpa_t gpa)
+{
 	uint8_t bytes[INSN_MAX];
 	size_t n = fetch_insn(v, bytes);
 	struct decoded d;

@@ -119,6 +119,11 @@ struct vcpu {
 	volatile bool intr_check, kicked, halted;
 	bool halt_dead; /* halted with interrupts off: only NMI or INIT */
 	uint32_t intr_windows; /* window-exiting controls set now */
+	/* APIC virtualization is on for it now (vcpu_apicv_switch); the
+	 * EOI-exit bitmap as last written to its VMCS (apicv_stale: write
+	 * it again) */
+	bool apicv, apicv_stale;
+	uint64_t eoi_exit[4];
 	uint64_t wake_tsc;
 	struct percpu *volatile on_cpu;
 	/* The last instruction decoded for an access to nothing or MMIO

@@ -10,6 +10,7 @@
 #include "lib/fmt.h"
 #include "vmx/caps.h"
 #include "vmx/vcpu_create.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 
@@ -37,6 +38,7 @@ static int vcpu_fill_vmcs(struct vcpu *v, const struct vcpu_boot *boot,
 		.io_bitmap_b = v->vm->io_bitmap + PAGE_SIZE,
 		.msr_bitmap = v->vm->msr_bitmap,
 		.eptp = ept_eptp(&v->vm->ept),
+		.apic_access = v->vm->apic_access,
 	};
 
 	if (!vmcs_clear(v->vmcs) || !vmcs_load(v->vmcs)) {
@@ -88,4 +90,9 @@ void vcpu_reset(struct vcpu *v, const struct vcpu_boot *boot)
 	v->intr_windows = 0;
 	v->decode_cache.valid = false;
 	vmcs_setup_guest(v, boot);
+	/* a reset local APIC is in xAPIC mode at 0xFEE00000: the CPU can
+	 * virtualize it again; RVI, SVI and the EOI-exit bitmap start over */
+	if (v->vm->apic_access && !v->apicv)
+		vcpu_apicv_switch(v, true);
+	v->apicv_stale = true;
 }

@@ -24,6 +24,7 @@
 #include "vmx/cpuid_tsc.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_create.h"
+#include "vmx/caps.h"
 #include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 
@@ -159,6 +160,10 @@ static bool mp_start(struct vcpu *v)
 	if (st == VLAPIC_MP_STARTUP) {
 		vlapic_started(&v->lapic);
 	} else if (st == VLAPIC_MP_WAIT_FOR_SIPI) {
+		/* the INIT may have come while the CPU was delivering from
+		 * the page in guest mode: clear what it left there */
+		if (v->apicv)
+			vlapic_init_received(&v->lapic);
 		v->kicked = false;
 		v->wake_tsc = UINT64_MAX;
 		v->halted = true;
@@ -232,6 +237,141 @@ static void apply(struct vcpu *v, enum vintc_event ev, uint8_t vector,
 	set_windows(v, windows);
 }
 
+/* ---- APIC virtualization ---------------------------------------------
+ * SDM Vol. 3C, "APIC Virtualization and Virtual Interrupts". The CPU
+ * delivers the local APIC's interrupts itself from the virtual-APIC page
+ * (the model's register page): before each entry the hypervisor moves
+ * what was posted into IRR and tells the CPU the highest IRR and ISR
+ * vectors (RVI and SVI, "Guest Non-Register State") and which vectors'
+ * EOIs must exit (the level-triggered ones, for the IOAPIC). The 8259's
+ * ExtINT and NMIs are still injected. */
+
+void vcpu_apicv_switch(struct vcpu *v, bool on)
+{
+	uint32_t proc = vmcs_read32(VMCS_PROC_CONTROLS);
+	uint32_t proc2 = vmcs_read32(VMCS_PROC2_CONTROLS);
+	const uint32_t cr8_exits =
+		PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
+
+	if (on) {
+		proc = (proc | PROC_CTL_USE_TPR_SHADOW) & ~cr8_exits;
+		proc2 |= PROC2_CTL_APICV;
+	} else {
+		proc = (proc & ~PROC_CTL_USE_TPR_SHADOW) | cr8_exits;
+		proc2 &= ~PROC2_CTL_APICV;
+	}
+	vmcs_write32(VMCS_PROC_CONTROLS, proc);
+	vmcs_write32(VMCS_PROC2_CONTROLS, proc2);
+	spin_lock(&v->vm->intc_lock);
+	vlapic_set_virtual_delivery(&v->lapic, on);
+	spin_unlock(&v->vm->intc_lock);
+	v->apicv = on;
+	v->apicv_stale = true;
+	v->intr_check = true;
+}
+
+/* The CPU can virtualize v's APIC as the guest has set it: enabled, in
+ * xAPIC mode, at the address the VM's APIC-access page is mapped. */
+static bool apicv_fits(struct vcpu *v)
+{
+	const struct vlapic *l = &v->lapic;
+
+	return v->vm->apic_access && vlapic_hw_enabled(l) &&
+	       !vlapic_x2apic(l) && vlapic_mmio_base(l) == VLAPIC_DEFAULT_BASE;
+}
+
+struct apicv_status {
+	uint16_t intr_status;
+	uint64_t eoi_exit[4];
+};
+
+/* (intc_lock held) */
+static void apicv_status(struct vcpu *v, struct apicv_status *st)
+{
+	int rvi, svi;
+
+	vlapic_sync_posted(&v->lapic);
+	rvi = vlapic_highest_irr(&v->lapic);
+	svi = vlapic_highest_isr(&v->lapic);
+	st->intr_status =
+		(uint16_t)((svi < 0 ? 0 : svi) << 8 | (rvi < 0 ? 0 : rvi));
+	vlapic_eoi_exit_bitmap(&v->lapic, st->eoi_exit);
+}
+
+static void apicv_write_status(struct vcpu *v, const struct apicv_status *st)
+{
+	/* always: the CPU itself changes RVI and SVI in guest mode, as it
+	 * delivers vectors and virtualizes EOIs */
+	vmcs_write16(VMCS_GUEST_INTR_STATUS, st->intr_status);
+	for (unsigned i = 0; i < 4; i++) {
+		if (!v->apicv_stale && st->eoi_exit[i] == v->eoi_exit[i])
+			continue;
+		/* four 64-bit fields, 2 apart: the width check needs a
+		 * constant, so the checked write is called directly */
+		vmcs_write_checked(VMCS_EOI_EXIT_BITMAP0 + 2 * i,
+				   st->eoi_exit[i], __FILE__, __LINE__);
+		v->eoi_exit[i] = st->eoi_exit[i];
+	}
+	v->apicv_stale = false;
+}
+
+/* Exit reason 44 ("APIC access"): what the CPU does not virtualize, e.g.
+ * a read of the timer's current count, or an access that is not 32 bits
+ * (SDM "APIC-Access VM Exits"). A data read or write is emulated as on
+ * the trapped path; anything else (an instruction fetch or an event
+ * delivery through the APIC page) stops the VM. */
+#define APIC_ACCESS_OFFSET	 0xfffu
+#define APIC_ACCESS_TYPE_SHIFT	 12
+#define APIC_ACCESS_TYPE_MASK	 0xfu
+#define APIC_ACCESS_LINEAR_READ	 0
+#define APIC_ACCESS_LINEAR_WRITE 1
+
+enum exit_action exit_apic_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_readn(VMCS_EXIT_QUALIFICATION);
+	unsigned type = (q >> APIC_ACCESS_TYPE_SHIFT) & APIC_ACCESS_TYPE_MASK;
+	gpa_t gpa = vlapic_mmio_base(&v->lapic) + (q & APIC_ACCESS_OFFSET);
+
+	if (type == APIC_ACCESS_LINEAR_READ || type == APIC_ACCESS_LINEAR_WRITE)
+		return exit_mmio_at(v, gpa);
+	vm_stop(v->vm,
+		"vCPU %u: APIC access of type %u at 0x%lx (rip 0x%lx): an "
+		"instruction fetch or event delivery through the local APIC "
+		"page",
+		v->id, type, (unsigned long)gpa,
+		(unsigned long)vmcs_readn(VMCS_GUEST_RIP));
+	return EXIT_STOP_VM;
+}
+
+/* Exit reason 45 ("Virtualized EOI"): a level-triggered vector's EOI,
+ * already done in the page; the IOAPIC hears of it. Trap-like: the
+ * guest's RIP is past the write. */
+enum exit_action exit_virtualized_eoi(struct vcpu *v)
+{
+	uint8_t vector = (uint8_t)vmcs_readn(VMCS_EXIT_QUALIFICATION);
+
+	spin_lock(&v->vm->intc_lock);
+	vlapic_virtual_eoi(&v->lapic, vector);
+	spin_unlock(&v->vm->intc_lock);
+	v->intr_check = true;
+	return vcpu_intr_after(v, EXIT_RESUME);
+}
+
+/* Exit reason 56 ("APIC write"): a write the CPU put in the page but
+ * whose effect is the model's (an IPI, a timer, an LVT...).
+ * Trap-like. */
+enum exit_action exit_apic_write(struct vcpu *v)
+{
+	uint32_t offset = (uint32_t)vmcs_readn(VMCS_EXIT_QUALIFICATION) &
+			  APIC_ACCESS_OFFSET;
+
+	spin_lock(&v->vm->intc_lock);
+	vlapic_apic_write(&v->lapic, offset);
+	spin_unlock(&v->vm->intc_lock);
+	v->intr_check = true;
+	return vcpu_intr_after(v, EXIT_RESUME);
+}
+
 bool vcpu_intr_check(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -241,6 +381,7 @@ bool vcpu_intr_check(struct vcpu *v)
 	uint8_t vector = 0;
 	uint64_t deadline;
 	bool more = false;
+	struct apicv_status st;
 
 	/* the operator paused or reset the VM, or the guest reset it: the
 	 * slice ends here (vmx/vm_control.c does the rest) */
@@ -260,11 +401,15 @@ bool vcpu_intr_check(struct vcpu *v)
 			ev = VINTC_OPEN_IRQ_WINDOW;
 	} else {
 		ev = vintc_next(&vm->intc, v->id, &g, &vector);
-		more = ev == VINTC_INJECT_INTR &&
+		more = ev == VINTC_INJECT_INTR && !v->apicv &&
 		       vlapic_pending_vector(&v->lapic) != VLAPIC_NO_VECTOR;
 	}
+	if (v->apicv)
+		apicv_status(v, &st);
 	deadline = vintc_deadline(&vm->intc, v->id);
 	spin_unlock(&vm->intc_lock);
+	if (v->apicv)
+		apicv_write_status(v, &st);
 	apply(v, ev, vector, more);
 	run_timer_cap(v, deadline);
 	return true;
@@ -350,6 +495,10 @@ int vcpu_intr_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	r = vlapic_msr_write(&v->lapic, msr, value);
 	spin_unlock(&v->vm->intc_lock);
 	v->intr_check = true;
+	/* x2APIC mode, a disabled or moved APIC: the CPU cannot virtualize
+	 * it; back in xAPIC mode at 0xFEE00000 it can again */
+	if (v->vm->apic_access && apicv_fits(v) != v->apicv)
+		vcpu_apicv_switch(v, !v->apicv);
 	return r == VLAPIC_OK ? 0 : -1;
 }
 
@@ -357,7 +506,8 @@ int vcpu_intr_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 
 uint64_t vcpu_intr_cr8(struct vcpu *v)
 {
-	return (vlapic_tpr(&v->lapic) >> 4) & 0xf; /* only this vCPU writes it */
+	return (vlapic_tpr(&v->lapic) >> 4) &
+	       0xf; /* only this vCPU writes it */
 }
 
 void vcpu_intr_set_cr8(struct vcpu *v, uint64_t value)

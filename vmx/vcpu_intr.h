@@ -58,6 +58,12 @@ bool vcpu_intr_mmio(struct vcpu *v, gpa_t gpa, bool write, unsigned size,
 int vcpu_intr_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
 int vcpu_intr_msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
 
+/* APIC virtualization (SDM Vol. 3C, "APIC Virtualization and Virtual
+ * Interrupts") on or off for v, its VMCS current: the controls, and the
+ * model's way of latching interrupts. Off while the guest's APIC is in
+ * x2APIC mode or disabled, or moved from 0xFEE00000. */
+void vcpu_apicv_switch(struct vcpu *v, bool on);
+
 /* CR8 is the APIC's TPR bits 7:4 (SDM Vol. 3A, "Task Priority in IA-32e
  * Mode"). */
 uint64_t vcpu_intr_cr8(struct vcpu *v);

@@ -175,6 +175,28 @@ static int vm_alloc_ram(struct vm *vm, uint64_t size, char *err, size_t n)
 	return 0;
 }
 
+/* APIC virtualization: one page per VM, at the local APIC's address in
+ * its EPT; the CPU never lets guest accesses reach the page itself while
+ * "virtualize APIC accesses" is on, and with it off (a vCPU in x2APIC
+ * mode) the guest sees only this VM's page. Not readable or writable by
+ * the hypervisor's models: they keep the registers in each vCPU's
+ * virtual-APIC page (drivers/virt/vlapic.h). */
+static int vm_map_apic_access(struct vm *vm, char *err, size_t n)
+{
+	if (!vmx_apicv || vm->config->apicv_off ||
+	    vm->ram_size > VLAPIC_DEFAULT_BASE)
+		return 0;
+	vm->apic_access = page_alloc_zeroed(1);
+	if (!vm->apic_access ||
+	    ept_map(&vm->ept, VLAPIC_DEFAULT_BASE, vm->apic_access, PAGE_SIZE,
+		    EPT_READ | EPT_WRITE, EPT_MT_UC)) {
+		fmt_snprintf(err, n, "no memory for its APIC-access page");
+		return -1;
+	}
+	vm->overhead_bytes += PAGE_SIZE;
+	return 0;
+}
+
 static int vm_build_tables(struct vm *vm, char *err, size_t n)
 {
 	if (ept_init(&vm->ept, &ept_host_mem_ops, vmx_ept_large_pages) ||
@@ -191,7 +213,7 @@ static int vm_build_tables(struct vm *vm, char *err, size_t n)
 	vm->overhead_bytes += 3 * PAGE_SIZE;
 	memset(phys_to_virt(vm->io_bitmap), 0xff, 2 * PAGE_SIZE);
 	msr_bitmap_init(phys_to_virt(vm->msr_bitmap));
-	return 0;
+	return vm_map_apic_access(vm, err, n);
 }
 
 /* Multiboot's "Machine state" as a vCPU start: 32-bit protected mode,

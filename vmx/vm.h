@@ -66,6 +66,10 @@ struct vm {
 	uint64_t ram_size; /* mapped at guest-physical 0 */
 	struct ept ept;
 	hpa_t io_bitmap; /* two pages: ports 0-0x7fff, 0x8000-0xffff */
+	/* With APIC virtualization (vmx_apicv, not turned off in its
+	 * config): the page EPT maps at the local APIC's 0xFEE00000, whose
+	 * guest accesses the CPU virtualizes (vmx/vcpu_intr.c); else 0. */
+	hpa_t apic_access;
 	hpa_t msr_bitmap;
 	unsigned vcpu_count;
 	struct vcpu *vcpus[VM_VCPUS_MAX];

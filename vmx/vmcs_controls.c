@@ -9,7 +9,9 @@
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/trap.h"
 #include "lib/fmt.h"
+#include "kernel/memory.h"
 #include "vmx/caps.h"
+#include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 
@@ -100,5 +102,24 @@ int vmcs_setup_controls(struct vcpu *v, const struct vmcs_vm_tables *t,
 	vmcs_writen(VMCS_CR0_MASK, GUEST_CR0_OWNED);
 	vmcs_writen(VMCS_CR4_MASK, GUEST_CR4_OWNED);
 	vmcs_write64(VMCS_TSC_OFFSET, 0);
+	if (t->apic_access)
+		vmcs_setup_apicv(v, t->apic_access);
 	return 0;
+}
+
+/* SDM Vol. 3C, "APIC Virtualization and Virtual Interrupts": the
+ * vCPU's local APIC model's page is its virtual-APIC page; guest
+ * accesses to the VM's APIC-access page (mapped by EPT at 0xFEE00000)
+ * are virtualized from it. The controls themselves are turned on by
+ * vcpu_apicv_switch, which also turns them off (x2APIC mode). */
+void vmcs_setup_apicv(struct vcpu *v, hpa_t apic_access)
+{
+	vmcs_write64(VMCS_VIRTUAL_APIC_ADDR, virt_to_phys(v->lapic.regs));
+	vmcs_write64(VMCS_APIC_ACCESS_ADDR, apic_access);
+	vmcs_write32(VMCS_TPR_THRESHOLD, 0);
+	for (unsigned i = 0; i < 4; i++) /* 64-bit fields, 2 apart */
+		vmcs_write_checked(VMCS_EOI_EXIT_BITMAP0 + 2 * i, 0, __FILE__,
+				   __LINE__);
+	vmcs_write16(VMCS_GUEST_INTR_STATUS, 0);
+	vcpu_apicv_switch(v, true);
 }

@@ -21,34 +21,38 @@
 #define VMCS_WIDTH_NATURAL 3
 
 /* 16-bit fields */
-#define VMCS_VPID	  0x0000
-#define VMCS_GUEST_ES_SEL 0x0800 /* then CS SS DS FS GS LDTR TR, +2 */
-#define VMCS_GUEST_TR_SEL 0x080e
-#define VMCS_HOST_ES_SEL  0x0c00
-#define VMCS_HOST_CS_SEL  0x0c02
-#define VMCS_HOST_SS_SEL  0x0c04
-#define VMCS_HOST_DS_SEL  0x0c06
-#define VMCS_HOST_FS_SEL  0x0c08
-#define VMCS_HOST_GS_SEL  0x0c0a
-#define VMCS_HOST_TR_SEL  0x0c0c
+#define VMCS_VPID	       0x0000
+#define VMCS_GUEST_ES_SEL      0x0800 /* then CS SS DS FS GS LDTR TR, +2 */
+#define VMCS_GUEST_TR_SEL      0x080e
+#define VMCS_GUEST_INTR_STATUS 0x0810 /* RVI 7:0, SVI 15:8 */
+#define VMCS_HOST_ES_SEL       0x0c00
+#define VMCS_HOST_CS_SEL       0x0c02
+#define VMCS_HOST_SS_SEL       0x0c04
+#define VMCS_HOST_DS_SEL       0x0c06
+#define VMCS_HOST_FS_SEL       0x0c08
+#define VMCS_HOST_GS_SEL       0x0c0a
+#define VMCS_HOST_TR_SEL       0x0c0c
 
 /* 64-bit fields */
-#define VMCS_IO_BITMAP_A     0x2000
-#define VMCS_IO_BITMAP_B     0x2002
-#define VMCS_MSR_BITMAP	     0x2004
-#define VMCS_EXIT_MSR_STORE  0x2006
-#define VMCS_EXIT_MSR_LOAD   0x2008
-#define VMCS_ENTRY_MSR_LOAD  0x200a
-#define VMCS_TSC_OFFSET	     0x2010
-#define VMCS_EPT_POINTER     0x201a
-#define VMCS_GUEST_PHYS_ADDR 0x2400
-#define VMCS_LINK_POINTER    0x2800
-#define VMCS_GUEST_DEBUGCTL  0x2802
-#define VMCS_GUEST_PAT	     0x2804
-#define VMCS_GUEST_EFER	     0x2806
-#define VMCS_GUEST_PDPTE0    0x280a /* then PDPTE1..3, +2 */
-#define VMCS_HOST_PAT	     0x2c00
-#define VMCS_HOST_EFER	     0x2c02
+#define VMCS_IO_BITMAP_A       0x2000
+#define VMCS_IO_BITMAP_B       0x2002
+#define VMCS_MSR_BITMAP	       0x2004
+#define VMCS_EXIT_MSR_STORE    0x2006
+#define VMCS_EXIT_MSR_LOAD     0x2008
+#define VMCS_ENTRY_MSR_LOAD    0x200a
+#define VMCS_TSC_OFFSET	       0x2010
+#define VMCS_VIRTUAL_APIC_ADDR 0x2012
+#define VMCS_APIC_ACCESS_ADDR  0x2014
+#define VMCS_EPT_POINTER       0x201a
+#define VMCS_EOI_EXIT_BITMAP0  0x201c /* then 1..3, +2 */
+#define VMCS_GUEST_PHYS_ADDR   0x2400
+#define VMCS_LINK_POINTER      0x2800
+#define VMCS_GUEST_DEBUGCTL    0x2802
+#define VMCS_GUEST_PAT	       0x2804
+#define VMCS_GUEST_EFER	       0x2806
+#define VMCS_GUEST_PDPTE0      0x280a /* then PDPTE1..3, +2 */
+#define VMCS_HOST_PAT	       0x2c00
+#define VMCS_HOST_EFER	       0x2c02
 
 /* 32-bit fields */
 #define VMCS_PIN_CONTROLS	    0x4000
@@ -65,6 +69,7 @@
 #define VMCS_ENTRY_INTR_INFO	    0x4016
 #define VMCS_ENTRY_EXC_ERROR	    0x4018
 #define VMCS_ENTRY_INSN_LEN	    0x401a
+#define VMCS_TPR_THRESHOLD	    0x401c
 #define VMCS_PROC2_CONTROLS	    0x401e
 #define VMCS_INSN_ERROR		    0x4400
 #define VMCS_EXIT_REASON	    0x4402

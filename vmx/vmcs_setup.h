@@ -17,11 +17,13 @@ struct vm;
 struct vmcs_vm_tables {
 	hpa_t io_bitmap_a, io_bitmap_b, msr_bitmap;
 	uint64_t eptp;
+	hpa_t apic_access; /* the VM's APIC-access page; 0: no APICv */
 };
 
 /* 0, or -1 with a message when this CPU lacks a required control. */
 int vmcs_setup_controls(struct vcpu *v, const struct vmcs_vm_tables *t,
 			char *err, size_t err_size);
+void vmcs_setup_apicv(struct vcpu *v, hpa_t apic_access);
 /* Host state of the CPU the VMCS is current on (per physical CPU: call
  * again when the vCPU moves). */
 void vmcs_setup_host(const struct percpu *cpu);

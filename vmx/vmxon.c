@@ -24,6 +24,7 @@ static void hw_wrmsr(uint32_t msr, uint64_t value)
 
 uint64_t vmx_guest_cr4_allowed;
 bool vmx_ept_large_pages;
+bool vmx_apicv;
 
 static const struct msr_ops hw_msr_ops = {hw_rdmsr, hw_wrmsr};
 
@@ -92,5 +93,6 @@ int vmx_cpu_enable(struct percpu *cpu, struct vmx_caps *caps)
 	cpu->vmx_on = true;
 	vmx_guest_cr4_allowed = caps->cr4_fixed1;
 	vmx_ept_large_pages = caps->ept_2m;
+	vmx_apicv = caps->apicv;
 	return 0;
 }

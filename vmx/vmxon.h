@@ -19,5 +19,8 @@ int vmx_cpu_enable(struct percpu *cpu, struct vmx_caps *caps);
 extern uint64_t vmx_guest_cr4_allowed;
 /* The CPU maps 2 MiB EPT pages (every CPU has the same answer). */
 extern bool vmx_ept_large_pages;
+/* The CPU virtualizes the local APIC (vmx_caps.apicv; every CPU has the
+ * same answer): VMs use it unless their config turns it off. */
+extern bool vmx_apicv;
 
 #endif

@@ -158,7 +158,9 @@ enum vintc_event vintc_next(struct vintc *vi, unsigned i,
 		l->nmi_pending = false;
 		return VINTC_INJECT_NMI;
 	}
-	v = vlapic_pending_vector(l);
+	/* with virtual-interrupt delivery the CPU takes the local APIC's
+	 * vectors from its page itself: only the 8259 is injected */
+	v = l->virtual_delivery ? VLAPIC_NO_VECTOR : vlapic_pending_vector(l);
 	if (v == VLAPIC_NO_VECTOR && !pic_candidate(vi, i)) {
 		l->extint_pending = false;
 		return VINTC_NOTHING;

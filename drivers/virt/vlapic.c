@@ -93,7 +93,6 @@ static void vlapic_mirror(struct vlapic *l)
 	REG(l, APIC_REG_SVR) = l->svr;
 	REG(l, APIC_REG_ESR) = l->esr;
 	REG(l, APIC_REG_ICR_LO) = l->icr_lo;
-	REG(l, APIC_REG_ICR_HI) = l->icr_hi;
 	for (unsigned i = 0; i < LVT_COUNT; i++)
 		REG(l, APIC_REG_LVT_TIMER + i) = l->lvt[i];
 	REG(l, APIC_REG_TIMER_ICR) = l->timer_initial;
@@ -140,7 +139,7 @@ static void vlapic_reset_regs(struct vlapic *l)
 		__atomic_store_n(&l->posted[i], 0, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < LVT_COUNT; i++)
 		l->lvt[i] = LVT_MASKED;
-	l->esr = l->esr_pending = l->icr_lo = l->icr_hi = 0;
+	l->esr = l->esr_pending = l->icr_lo = 0;
 	l->ldr = vlapic_x2apic(l) ? x2apic_ldr(l->id) : 0;
 	l->dfr = DFR_RESET;
 	l->svr = SVR_RESET;
@@ -446,12 +445,23 @@ bool vlapic_accepts_pic(const struct vlapic *l)
 
 /* ---- IPIs ("Interrupt Command Register (ICR)") ------------------------ */
 
+/* ICR's high half lives only in the page: under APIC-register
+ * virtualization the guest writes it there without an exit, and the
+ * write of the low half (which exits) sends with it. The guest may have
+ * set reserved bits there: only the destination field counts. */
+static uint32_t vlapic_icr_hi(const struct vlapic *l)
+{
+	uint32_t hi = REG(l, APIC_REG_ICR_HI);
+
+	return vlapic_x2apic(l) ? hi : hi & XAPIC_LDR_ID;
+}
+
 static void vlapic_send_ipi(struct vlapic *l)
 {
 	uint32_t lo = l->icr_lo;
 	struct apic_msg m = {
-		.dest = vlapic_x2apic(l) ? l->icr_hi
-					 : l->icr_hi >> XAPIC_ID_SHIFT,
+		.dest = vlapic_x2apic(l) ? vlapic_icr_hi(l)
+					 : vlapic_icr_hi(l) >> XAPIC_ID_SHIFT,
 		.logical = lo & ICR_LOGICAL,
 		.shorthand = (uint8_t)((lo >> ICR_SHORTHAND) & 3),
 		.delivery_mode = (uint8_t)((lo >> ICR_DELIVERY_MODE) & 7),
@@ -498,7 +508,7 @@ static uint32_t vlapic_reg_value(struct vlapic *l, unsigned reg)
 	case APIC_REG_SVR: return l->svr;
 	case APIC_REG_ESR: return l->esr;
 	case APIC_REG_ICR_LO: return l->icr_lo;
-	case APIC_REG_ICR_HI: return l->icr_hi;
+	case APIC_REG_ICR_HI: return vlapic_icr_hi(l);
 	case APIC_REG_TIMER_ICR: return l->timer_initial;
 	case APIC_REG_TIMER_CCR:
 		return vlapic_timer_current(l, l->ops.now(l->ops.ctx));
@@ -555,7 +565,7 @@ static void vlapic_reg_apply(struct vlapic *l, unsigned reg, uint32_t value)
 		l->icr_lo = value;
 		vlapic_send_ipi(l);
 		break;
-	case APIC_REG_ICR_HI: l->icr_hi = value; break;
+	case APIC_REG_ICR_HI: REG(l, APIC_REG_ICR_HI) = value; break;
 	case APIC_REG_TIMER_ICR: vlapic_timer_write_initial(l, value); break;
 	case APIC_REG_TIMER_DCR: vlapic_timer_write_dcr(l, value); break;
 	case APIC_REG_SELF_IPI: vlapic_set_irq(l, (uint8_t)value, false); break;
@@ -638,7 +648,7 @@ static enum vlapic_result x2apic_read(struct vlapic *l, unsigned reg,
 		return VLAPIC_INVALID;
 	*value = vlapic_reg_value(l, reg);
 	if (reg == APIC_REG_ICR_LO)
-		*value |= (uint64_t)l->icr_hi << 32;
+		*value |= (uint64_t)vlapic_icr_hi(l) << 32;
 	return VLAPIC_OK;
 }
 
@@ -656,7 +666,7 @@ static enum vlapic_result x2apic_write(struct vlapic *l, unsigned reg,
 	if (value & ~writable)
 		return VLAPIC_INVALID; /* "Reserved Bit Checking" */
 	if (reg == APIC_REG_ICR_LO)
-		l->icr_hi = (uint32_t)(value >> 32);
+		REG(l, APIC_REG_ICR_HI) = (uint32_t)(value >> 32);
 	vlapic_reg_write(l, reg, (uint32_t)value);
 	return VLAPIC_OK;
 }

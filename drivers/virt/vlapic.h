@@ -192,7 +192,7 @@ struct vlapic {
 	uint32_t id;	/* x2APIC ID; the xAPIC ID register holds id << 24 */
 	uint32_t index; /* the vCPU's number in the VM */
 	uint64_t apic_base;
-	uint32_t ldr, dfr, svr, esr, esr_pending, icr_lo, icr_hi;
+	uint32_t ldr, dfr, svr, esr, esr_pending, icr_lo;
 	uint32_t lvt[LVT_COUNT];
 	bool lint_level[2];
 

@@ -82,6 +82,8 @@ static int setup(void **state)
 	now = 5000;
 	vintc_init(&vi, NCPUS, &ops);
 	for (unsigned i = 0; i < NCPUS; i++) {
+		memset(&lapic[i], 0,
+		       sizeof(lapic[i])); /* no virtual delivery */
 		vintc_attach(&vi, i, &lapic[i], 4);
 		vlapic_started(&lapic[i]);
 		lapic_wr(i, APIC_REG_SVR, 0x1ff);
@@ -265,6 +267,49 @@ static void test_aps_wait_for_sipi(void **state)
 	assert_int_equal(base & APIC_BASE_BSP, APIC_BASE_BSP);
 }
 
+/* With virtual-interrupt delivery (SDM Vol. 3C, "Virtual-Interrupt
+ * Delivery") the CPU takes the local APIC's vectors from the page: the
+ * model injects none, posts them, and hears the EOI of a level-triggered
+ * one through the EOI-exit path; the 8259 is still injected. */
+static void test_virtual_delivery(void **state)
+{
+	struct vlapic *l = &lapic[2];
+	uint8_t vector = 0;
+	uint64_t eoi_exit[4];
+
+	vlapic_set_virtual_delivery(l, true);
+	ioapic_entry(4, (2ULL << IOREDTBL_DEST_SHIFT) | IOREDTBL_LEVEL | 0x34);
+	vintc_set_irq(&vi, 4, true);
+	assert_int_equal(kicked & (1u << 2), 1u << 2);
+	assert_int_equal(next(2, &vector), VINTC_NOTHING); /* the CPU's */
+	assert_true(vintc_can_wake(&vi, 2, now));	   /* HLT ends */
+	/* before entry: IRR from the posted bits, RVI, the EOI-exit bit */
+	vlapic_sync_posted(l);
+	assert_int_equal(vlapic_highest_irr(l), 0x34);
+	vlapic_eoi_exit_bitmap(l, eoi_exit);
+	assert_int_equal(eoi_exit[0], 1ull << 0x34);
+	/* the CPU delivers it, the guest's EOI clears ISR and exits */
+	l->regs[(APIC_REG_IRR0 + 1) * 4] = 0;
+	kicked = 0;
+	vlapic_virtual_eoi(l, 0x34);
+	assert_int_equal(kicked, 1u << 2); /* line still up: again */
+	assert_true(vlapic_test_irr(l, 0x34));
+	vintc_set_irq(&vi, 4, false);
+	vlapic_sync_posted(l);
+	l->regs[(APIC_REG_IRR0 + 1) * 4] = 0;
+	kicked = 0;
+	vlapic_virtual_eoi(l, 0x34);
+	assert_int_equal(kicked, 0);
+	assert_false(vintc_can_wake(&vi, 2, now));
+	/* the 8259 on the virtual wire is injected as before */
+	vlapic_set_virtual_delivery(&lapic[0], true);
+	pic_init_master(0x20);
+	lapic_wr(0, APIC_REG_LVT_LINT0, 0x700);
+	vintc_set_irq(&vi, 3, true);
+	assert_int_equal(next(0, &vector), VINTC_INJECT_INTR);
+	assert_int_equal(vector, 0x23);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup(test_timer_wakes_halted_vcpu, setup),
 		cmocka_unit_test_setup(test_ioapic_extint, setup),
 		cmocka_unit_test_setup(test_aps_wait_for_sipi, setup),
+		cmocka_unit_test_setup(test_virtual_delivery, setup),
 	};
 	return cmocka_run_group_tests_name("vintc", tests, NULL, NULL);
 }

@@ -98,8 +98,8 @@ static bool was_read(uint32_t msr)
 #define BOCHS_CR4_FIXED1   0x1727ffULL
 #define BOCHS_SUMMARY                                                     \
 	"VMCS revision 0x2b, EPT yes (2M pages yes, 1G pages yes), VPID " \
-	"yes, unrestricted guest yes, preemption timer yes, posted "      \
-	"interrupts no"
+	"yes, unrestricted guest yes, preemption timer yes, APIC "        \
+	"virtualization yes, posted interrupts no"
 
 /* The Bochs CPU; with_true: only the TRUE_* control MSRs, else only the
  * original ones (and bit 55 of IA32_VMX_BASIC says which). */
@@ -297,7 +297,8 @@ static void test_caps_without_secondary_controls(void **state)
 	assert_string_equal(line,
 			    "VMCS revision 0x2b, EPT no (2M pages no, 1G pages "
 			    "no), VPID no, unrestricted guest no, preemption "
-			    "timer yes, posted interrupts no");
+			    "timer yes, APIC virtualization no, posted "
+			    "interrupts no");
 }
 
 static void test_caps_ept_without_unrestricted_guest(void **state)
@@ -311,6 +312,42 @@ static void test_caps_ept_without_unrestricted_guest(void **state)
 	assert_true(caps.ept);
 	assert_int_equal(vmx_caps_check(&caps, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "lacks unrestricted guest"));
+}
+
+static void test_caps_apic_virtualization_needs_all_parts(void **state)
+{
+	static const struct {
+		uint32_t msr;
+		uint64_t value;
+	} without[] = {
+		{MSR_IA32_VMX_PROCBASED_CTLS2,
+		 BOCHS_PROC2_CTLS &
+			 ~((uint64_t)PROC2_CTL_VIRTUAL_INTR_DELIVERY << 32)},
+		{MSR_IA32_VMX_PROCBASED_CTLS2,
+		 BOCHS_PROC2_CTLS &
+			 ~((uint64_t)PROC2_CTL_APIC_REGISTER_VIRT << 32)},
+		{MSR_IA32_VMX_PROCBASED_CTLS2,
+		 BOCHS_PROC2_CTLS &
+			 ~((uint64_t)PROC2_CTL_VIRTUALIZE_APIC_ACCESSES << 32)},
+		{MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
+		 BOCHS_PROC_CTLS & ~((uint64_t)PROC_CTL_USE_TPR_SHADOW << 32)},
+		{MSR_IA32_VMX_TRUE_PINBASED_CTLS,
+		 BOCHS_PIN_CTLS &
+			 ~((uint64_t)PIN_CTL_EXTERNAL_INTERRUPT_EXITING << 32)},
+	};
+	struct vmx_caps caps;
+
+	fake_bochs(true);
+	vmx_caps_read(&fake_ops, &caps);
+	assert_true(caps.apicv);
+	for (unsigned i = 0; i < ARRAY_SIZE(without); i++) {
+		fake_bochs(true);
+		fake_set(without[i].msr, without[i].value);
+		vmx_caps_read(&fake_ops, &caps);
+		assert_false(caps.apicv);
+		/* the hypervisor runs without it (trap and emulate) */
+		assert_int_equal(vmx_caps_check(&caps, err, sizeof(err)), 0);
+	}
 }
 
 static void test_caps_ept_2m_pages_only(void **state)
@@ -492,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_caps_without_true_controls),
 		cmocka_unit_test(test_caps_without_secondary_controls),
 		cmocka_unit_test(test_caps_ept_without_unrestricted_guest),
+		cmocka_unit_test(test_caps_apic_virtualization_needs_all_parts),
 		cmocka_unit_test(test_caps_ept_2m_pages_only),
 		cmocka_unit_test(test_caps_ept_without_4_level_wb),
 		cmocka_unit_test(test_fixed_bits),
