@@ -30,6 +30,14 @@ struct sched_entity *runq_pick(struct runqueue *rq)
 	return NULL;
 }
 
+bool runq_has_runnable(const struct runqueue *rq)
+{
+	for (unsigned i = 0; i < rq->count; i++)
+		if (rq->entities[i]->runnable)
+			return true;
+	return false;
+}
+
 uint64_t sched_slice_ticks(unsigned weight, uint64_t base_ticks)
 {
 	if (weight == 0)

@@ -28,6 +28,8 @@ struct runqueue {
 int runq_add(struct runqueue *rq, struct sched_entity *e);
 /* The next runnable entity after the last one picked, or NULL. */
 struct sched_entity *runq_pick(struct runqueue *rq);
+/* Whether any entity is runnable (the round robin does not move). */
+bool runq_has_runnable(const struct runqueue *rq);
 /* A slice of base_ticks for each unit of weight (saturating). */
 uint64_t sched_slice_ticks(unsigned weight, uint64_t base_ticks);
 /* The least loaded CPU among the allowed ones (all when !has_mask), the

@@ -7,7 +7,9 @@
  */
 #define LOG_PREFIX "run: "
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/lapic.h"
 #include "arch/x86_64/regs.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/console.h"
 #include "kernel/tsc.h"
 #include "lib/fmt.h"
@@ -32,6 +34,7 @@ struct cpu_run {
 	struct vcpu *last;  /* whose FPU/MSR state the CPU holds */
 	hpa_t current_vmcs; /* what VMPTRLD made current */
 	unsigned load;	    /* vCPUs placed here */
+	volatile bool idle; /* asleep in run_idle: kick with an IPI */
 };
 
 static struct cpu_run cpu_runs[CPUS_MAX];
@@ -40,6 +43,19 @@ static unsigned vm_count, run_cpus;
 static uint64_t base_slice_ticks;
 static unsigned timer_shift; /* the preemption timer counts TSC >> this */
 static volatile unsigned vms_running;
+static bool idle_halts;		/* run_idle sleeps in HLT (TSC deadline) */
+static uint64_t idle_max_ticks; /* and at most this long */
+
+/* The longest an idle CPU sleeps before it looks again: the boot CPU
+ * polls the console's keys, and a vCPU another CPU makes runnable (the
+ * monitor's resume or start) is seen within this. */
+#define RUN_IDLE_MAX_US 1000
+
+/* The idle timer's only work is the wake-up from HLT it causes. */
+static void idle_timer_handler(struct trap_frame *f)
+{
+	(void)f;
+}
 
 void run_init(uint64_t time_slice_us, unsigned cpus)
 {
@@ -51,6 +67,11 @@ void run_init(uint64_t time_slice_us, unsigned cpus)
 	run_cpus = cpus;
 	vcpu_state_cpu_init(); /* the XSAVE size, before any vCPU exists */
 	vcpu_intr_host_init();
+	idle_halts = lapic_tsc_deadline();
+	idle_max_ticks = tsc_ns_to_ticks(RUN_IDLE_MAX_US * 1000ULL);
+	if (!idle_max_ticks)
+		idle_halts = false; /* TSC unknown: spin */
+	trap_set_handler(VECTOR_IDLE_TIMER, idle_timer_handler);
 }
 
 int run_add_vm(struct vm *vm, char *err, size_t n)
@@ -306,6 +327,46 @@ static void run_wake_halted(struct cpu_run *cr)
 		vcpu_intr_wake_check(vcpu_of(cr->rq.entities[i]));
 }
 
+/* Nothing to run on this CPU: sleep in HLT until the earliest timer of
+ * its halted vCPUs (at most RUN_IDLE_MAX_US), a kick (vcpu_kick sends an
+ * IPI while `idle` is set) or any interrupt. Without a TSC-deadline
+ * timer the CPU spins instead. */
+static void run_idle(struct cpu_run *cr)
+{
+	uint64_t now = rdtsc(), until = now + idle_max_ticks;
+
+	if (!idle_halts) {
+		cpu_relax();
+		return;
+	}
+	for (unsigned i = 0; i < cr->rq.count; i++) {
+		const struct vcpu *v = vcpu_of(cr->rq.entities[i]);
+
+		if (v->halted)
+			until = MIN(until, v->wake_tsc);
+	}
+	/* `idle` before the last look: a kick after it sends its IPI, one
+	 * before it is seen here (both sequentially consistent) */
+	__atomic_store_n(&cr->idle, true, __ATOMIC_SEQ_CST);
+	run_wake_halted(cr);
+	if (until > rdtsc() && !runq_has_runnable(&cr->rq)) {
+		lapic_timer_at(VECTOR_IDLE_TIMER, until);
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		lapic_timer_at(VECTOR_IDLE_TIMER, 0);
+	}
+	__atomic_store_n(&cr->idle, false, __ATOMIC_SEQ_CST);
+}
+
+void run_kick_idle(const struct vcpu *v)
+{
+	unsigned c = v->run_cpu;
+
+	if (c < run_cpus && c != this_cpu()->index &&
+	    __atomic_load_n(&cpu_runs[c].idle, __ATOMIC_SEQ_CST))
+		lapic_send_ipi(percpu_table[c]->apic_id,
+			       ICR_FIXED | VECTOR_KICK);
+}
+
 void run_cpu(struct percpu *cpu)
 {
 	struct cpu_run *cr = &cpu_runs[cpu->index];
@@ -324,7 +385,7 @@ void run_cpu(struct percpu *cpu)
 			vm_control_slice_start(v); /* console: reset/start */
 			run_slice(v);
 		} else {
-			cpu_relax();
+			run_idle(cr);
 		}
 		if (boot_cpu) {
 			vm_control_poll(); /* console: the operator's keys */

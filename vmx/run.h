@@ -16,6 +16,11 @@ int run_add_vm(struct vm *vm, char *err, size_t err_size);
 /* Run vCPUs on this CPU. On the boot CPU it returns when every VM has
  * stopped; on the others it never returns. */
 void run_cpu(struct percpu *cpu);
+/* The host vector of the timer that ends an idle CPU's HLT. */
+#define VECTOR_IDLE_TIMER 0xf2
+/* v's CPU may be asleep in HLT with nothing to run: wake it (an IPI) so
+ * it looks at v again. Any CPU. */
+void run_kick_idle(const struct vcpu *v);
 /* vm_stop tells the run loop that one VM fewer is running. */
 void run_vm_stopped(struct vm *vm);
 /* The monitor's `start` tells it that one VM more is running. */

@@ -51,6 +51,8 @@ void vcpu_kick(struct vcpu *t)
 	cpu = __atomic_load_n(&t->on_cpu, __ATOMIC_SEQ_CST);
 	if (cpu && cpu != this_cpu())
 		lapic_send_ipi(cpu->apic_id, ICR_FIXED | VECTOR_KICK);
+	else if (!cpu)
+		run_kick_idle(t); /* halted, its CPU maybe asleep */
 }
 
 static void vm_intr_kick(void *ctx, uint64_t vcpus)

@@ -10,16 +10,20 @@
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/trap.h"
 
-#define LAPIC_ID	    0x020
-#define LAPIC_EOI	    0x0b0
-#define LAPIC_SVR	    0x0f0
-#define LAPIC_ICR_LOW	    0x300
-#define LAPIC_ICR_HIGH	    0x310
-#define SVR_ENABLE	    BIT(8)
-#define ICR_BUSY	    BIT(12) /* xAPIC "Delivery Status" */
-#define X2APIC_MSR(reg)	    (0x800 + ((reg) >> 4))
-#define CPUID_1_ECX_X2APIC  BIT(21)
-#define APIC_BASE_ADDR_MASK 0xfffff000ULL
+#define LAPIC_ID		 0x020
+#define LAPIC_EOI		 0x0b0
+#define LAPIC_SVR		 0x0f0
+#define LAPIC_ICR_LOW		 0x300
+#define LAPIC_ICR_HIGH		 0x310
+#define LAPIC_LVT_TIMER		 0x320
+#define LVT_TIMER_TSC_DEADLINE	 (2u << 17)
+#define MSR_IA32_TSC_DEADLINE	 0x6e0
+#define CPUID_1_ECX_TSC_DEADLINE BIT(24)
+#define SVR_ENABLE		 BIT(8)
+#define ICR_BUSY		 BIT(12) /* xAPIC "Delivery Status" */
+#define X2APIC_MSR(reg)		 (0x800 + ((reg) >> 4))
+#define CPUID_1_ECX_X2APIC	 BIT(21)
+#define APIC_BASE_ADDR_MASK	 0xfffff000ULL
 
 static bool use_x2apic;
 static volatile uint32_t *xapic_mmio; /* identity-mapped, uncached */
@@ -81,4 +85,22 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 void lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
+}
+
+bool lapic_tsc_deadline(void)
+{
+	return cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE;
+}
+
+void lapic_timer_at(uint8_t vector, uint64_t deadline)
+{
+	uint32_t lvt = LVT_TIMER_TSC_DEADLINE | vector;
+
+	if (lapic_read(LAPIC_LVT_TIMER) != lvt) {
+		lapic_write(LAPIC_LVT_TIMER, lvt);
+		/* the mode switch before the deadline write ("TSC-Deadline
+		 * Mode": a write in another mode is ignored) */
+		__asm__ volatile("mfence; lfence" ::: "memory");
+	}
+	wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
 }

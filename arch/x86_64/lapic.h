@@ -26,4 +26,11 @@ uint32_t lapic_id(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
 void lapic_eoi(void);
 
+/* The APIC timer in TSC-deadline mode (SDM Vol. 3A, "TSC-Deadline
+ * Mode"): lapic_tsc_deadline says whether the CPU has it
+ * (CPUID.1:ECX[24]); lapic_timer_at asks for one interrupt on vector
+ * once the TSC reaches deadline (this CPU; 0 disarms). */
+bool lapic_tsc_deadline(void);
+void lapic_timer_at(uint8_t vector, uint64_t deadline);
+
 #endif

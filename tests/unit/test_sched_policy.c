@@ -55,6 +55,23 @@ static void test_pick_round_robin_order(void **state)
 			assert_int_equal(index_of(runq_pick(&rq)), i);
 }
 
+/* An idle CPU asks whether anything can run, without moving the round
+ * robin (vmx/run.c sleeps only when nothing can). */
+static void test_has_runnable(void **state)
+{
+	assert_false(runq_has_runnable(&rq)); /* empty */
+	fill(3);
+	for (unsigned i = 0; i < 3; i++)
+		ents[i].runnable = false;
+	assert_false(runq_has_runnable(&rq));
+	assert_null(runq_pick(&rq));
+	ents[2].runnable = true;
+	assert_true(runq_has_runnable(&rq));
+	ents[0].runnable = true;
+	assert_true(runq_has_runnable(&rq));
+	assert_int_equal(index_of(runq_pick(&rq)), 0); /* order kept */
+}
+
 static void test_pick_skips_not_runnable(void **state)
 {
 	fill(5);
@@ -269,6 +286,7 @@ int main(void)
 		cmocka_unit_test_setup(test_add_up_to_max, setup),
 		cmocka_unit_test_setup(test_pick_round_robin_order, setup),
 		cmocka_unit_test_setup(test_pick_skips_not_runnable, setup),
+		cmocka_unit_test_setup(test_has_runnable, setup),
 		cmocka_unit_test_setup(test_pick_none_runnable, setup),
 		cmocka_unit_test_setup(test_runnable_again, setup),
 		cmocka_unit_test_setup(test_pick_fair, setup),
