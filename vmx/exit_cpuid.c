@@ -10,6 +10,7 @@
 #include "lib/string.h"
 #include "kernel/tsc.h"
 #include "vmx/cpuid_tsc.h"
+#include "vmx/cpuid_xsave.h"
 #include "vmx/exit.h"
 #include "vmx/hypercall_abi.h"
 #include "vmx/vmcs.h"
@@ -124,21 +125,33 @@ static void cpuid_cache(struct vcpu *v, struct cpuid_regs *r)
 }
 
 /* CPUID.(EAX=7,ECX=0):EBX: IA32_TSC_ADJUST, not emulated (RDMSR 0x3b
- * would be #GP). CPUID.(EAX=0xd,ECX=1):EAX: XSAVES/XRSTORS and
- * IA32_XSS, not switched between vCPUs (docs/scheduling.md), so hidden;
- * ECX:EDX of that subleaf lists the IA32_XSS bits: none. */
+ * would be #GP). */
 #define CPUID7_EBX_TSC_ADJUST BIT(1)
 #define CPUIDD1_EAX_XSAVES    BIT(3)
 
-static void cpuid_hide_unemulated(uint32_t leaf, uint32_t subleaf,
-				  struct cpuid_regs *r)
+static void cpuid_ext_features(uint32_t subleaf, struct cpuid_regs *r)
 {
-	if (leaf == CPUID_LEAF_EXT_FEATURES && subleaf == 0) {
+	if (subleaf == 0)
 		r->ebx &= ~CPUID7_EBX_TSC_ADJUST;
-	} else if (leaf == CPUID_LEAF_XSAVE && subleaf == 1) {
-		r->eax &= ~CPUIDD1_EAX_XSAVES;
-		r->ecx = r->edx = 0;
-	}
+}
+
+static struct cpuid_regs cpuid_xsave_subleaf(uint32_t subleaf)
+{
+	return cpuid(CPUID_LEAF_XSAVE, subleaf);
+}
+
+/* CPUID.(EAX=0xd,ECX=1): XSAVES/XRSTORS and IA32_XSS are not switched
+ * between vCPUs (docs/scheduling.md), so hidden; ECX:EDX lists the
+ * IA32_XSS bits: none. EBX, the compacted area's size for XCR0 |
+ * IA32_XSS (XSAVEC's too), is computed for the guest's XCR0: Bochs gives
+ * the standard form's size there (vmx/cpuid_xsave.h). */
+static void cpuid_xsave(struct vcpu *v, uint32_t subleaf, struct cpuid_regs *r)
+{
+	if (subleaf != 1)
+		return;
+	r->eax &= ~CPUIDD1_EAX_XSAVES;
+	r->ebx = cpuid_xsave_compacted_size(v->xcr0, cpuid_xsave_subleaf);
+	r->ecx = r->edx = 0;
 }
 
 static __attribute__((noinline)) void
@@ -146,8 +159,8 @@ cpuid_fix(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 1: cpuid_leaf1(v, r); break;
-	case CPUID_LEAF_EXT_FEATURES:
-	case CPUID_LEAF_XSAVE: cpuid_hide_unemulated(leaf, subleaf, r); break;
+	case CPUID_LEAF_EXT_FEATURES: cpuid_ext_features(subleaf, r); break;
+	case CPUID_LEAF_XSAVE: cpuid_xsave(v, subleaf, r); break;
 	/* The guest's clocks are the TSC frequency measured at boot, which
 	 * may differ from what the CPU claims (in Bochs by 35x). */
 	case CPUID_LEAF_TSC: *r = cpuid_leaf_tsc(tsc_khz); break;
