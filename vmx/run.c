@@ -25,6 +25,7 @@
 
 #define VMX_MISC_TIMER_SHIFT_MASK 0x1f
 #define TIMER_MAX		  0xffffffffULL
+#define EXITS_LINE_MAX		  180 /* below LOG_LINE_MAX with the prefix */
 
 int vmx_run(struct guest_regs *regs, int launched); /* vmx/entry.S */
 bool run_exit(struct vcpu *v);			    /* called by vmx/entry.S */
@@ -274,6 +275,21 @@ bool run_timer_expired(struct vcpu *v)
 	return false;
 }
 
+/* The time since v's last slice, at the start of the next one; the
+ * first entry starts the count. */
+static void account_away(struct vcpu *v, uint64_t now)
+{
+	uint64_t gap = now - v->last_exit_tsc;
+
+	if (!v->first_entry_tsc) {
+		v->first_entry_tsc = now;
+		return;
+	}
+	v->away_ticks += gap;
+	if (v->left_halted)
+		v->halted_ticks += gap;
+}
+
 /* One slice of v: enter the guest; vmx_run comes back when an exit ends
  * the slice (its end, a halt, a stop) or the entry failed. Every other
  * exit is handled by run_exit and the guest entered again from
@@ -303,10 +319,13 @@ static void run_slice(struct vcpu *v)
 	}
 	t_start = rdtsc();
 	v->slice.t_entry = t_start;
+	account_away(v, t_start);
 	result = vmx_run(&v->regs, v->launched);
 	__atomic_store_n(&v->on_cpu, NULL, __ATOMIC_SEQ_CST);
+	v->last_exit_tsc = rdtsc();
+	v->left_halted = v->halted;
 	if (v->timer_saved)
-		account_slice(v, timer, rdtsc() - t_start);
+		account_slice(v, timer, v->last_exit_tsc - t_start);
 	if (!enter_failed(v, result))
 		v->launched = true;
 out:
@@ -396,23 +415,58 @@ void run_cpu(struct percpu *cpu)
 	}
 }
 
+/* The VM's exits by reason, as many lines "NAME exits: ..." as needed:
+ * a long list is cut between reasons, never inside one. */
 static void print_exits(const struct vm *vm)
 {
-	char line[200];
+	char line[EXITS_LINE_MAX];
 	int n = 0;
 
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+		char item[64];
 		uint64_t count = 0;
+		int len;
 
 		for (unsigned i = 0; i < vm->vcpu_count; i++)
 			count += vm->vcpus[i]->exit_counts[r];
-		if (count && n < (int)sizeof(line))
-			n += fmt_snprintf(line + n, sizeof(line) - n,
-					  "%s%s %lu", n ? ", " : "",
-					  vmx_exit_reason_string(r),
-					  (unsigned long)count);
+		if (!count)
+			continue;
+		len = fmt_snprintf(item, sizeof(item), "%s %lu",
+				   vmx_exit_reason_string(r),
+				   (unsigned long)count);
+		if (n && n + 2 + len >= (int)sizeof(line)) {
+			pr_info("  %-12s exits: %s", vm->name, line);
+			n = 0;
+		}
+		n += fmt_snprintf(line + n, sizeof(line) - n, "%s%s",
+				  n ? ", " : "", item);
 	}
 	pr_info("  %-12s exits: %s", vm->name, n ? line : "none");
+}
+
+/* When the VM ran: its first VM entry, its last exit and the ticks
+ * between its slices, so that a guest's own TSC readings (the TSC
+ * offset is 0) can be set against the hypervisor's accounting. */
+static void print_times(const struct vm *vm)
+{
+	uint64_t first = 0, last = 0, away = 0, halted = 0;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+
+		if (v->first_entry_tsc &&
+		    (!first || v->first_entry_tsc < first))
+			first = v->first_entry_tsc;
+		last = MAX(last, v->last_exit_tsc);
+		away += v->away_ticks;
+		halted += v->halted_ticks;
+	}
+	if (first)
+		pr_info("  %-12s time: first entry at TSC %lu, last exit at "
+			"TSC %lu, %lu ticks between slices (%lu of them "
+			"halted)",
+			vm->name, (unsigned long)first, (unsigned long)last,
+			(unsigned long)away, (unsigned long)halted);
 }
 
 void run_print_stats(void)
@@ -432,6 +486,8 @@ void run_print_stats(void)
 			(unsigned long)guest, (unsigned long)host,
 			vm->stop_reason);
 	}
-	for (unsigned i = 0; i < vm_count; i++)
+	for (unsigned i = 0; i < vm_count; i++) {
 		print_exits(vms[i]);
+		print_times(vms[i]);
+	}
 }

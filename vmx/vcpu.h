@@ -95,7 +95,14 @@ struct vcpu {
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	uint64_t guest_ticks; /* TSC ticks in VMX non-root operation */
 	uint64_t host_ticks;  /* TSC ticks handling its exits */
-	bool timer_saved;     /* the CPU saves the preemption timer on exit */
+	/* Host TSC at its first VM entry (0: none yet) and at the end of
+	 * its last slice; the ticks between its slices since the first
+	 * (the run loop, the console, other vCPUs, waiting halted), and
+	 * those of them after a slice that ended in a halt. From the first
+	 * entry to the end of the last slice is guest + host + away ticks. */
+	uint64_t first_entry_tsc, last_exit_tsc, away_ticks, halted_ticks;
+	bool left_halted; /* its last slice ended in a halt */
+	bool timer_saved; /* the CPU saves the preemption timer on exit */
 	/* The slice being run (vmx/run.c): its length (or, when the CPU
 	 * does not save the preemption timer, the ticks left of it), the
 	 * TSC at its start (or at the last entry), and the exits until

@@ -367,6 +367,9 @@ void vm_control_poll(void)
 static void vcpu_zero_counters(struct vcpu *v)
 {
 	v->guest_ticks = v->host_ticks = 0;
+	v->first_entry_tsc = v->last_exit_tsc = 0;
+	v->away_ticks = v->halted_ticks = 0;
+	v->left_halted = false;
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 }
 

@@ -5,7 +5,9 @@
 # Output: build/guests/NAME.elf. The hello guest is also built as a
 # Multiboot (v1) ELF (hello-mb1.elf) and as a flat binary with the
 # Multiboot a.out kludge (hello-aout.bin). The smp guest also links its
-# AP trampoline (tests/guests/smp_trampoline.S). See docs/guests.md.
+# AP trampoline (tests/guests/smp_trampoline.S); the linux-loader guest
+# links the hypervisor's Linux loader (vmx/load_linux.c). See
+# docs/guests.md.
 
 GUESTS     := $(sort $(patsubst tests/guests/%.c,%,$(wildcard tests/guests/*.c)))
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
@@ -43,7 +45,8 @@ endef
 $(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%.c.o \
 		       $(GUEST_LIB_OBJS) $(call GUEST_BOOT,mb2) \
 		       tests/guests/guest.ld
-	$(call guest_link,$@,mb2,$*,$(filter $(VIRTIO_LIB_OBJS) $(SMP_OBJS),$^))
+	$(call guest_link,$@,mb2,$*,$(filter $(VIRTIO_LIB_OBJS) $(SMP_OBJS) \
+		$(LOADER_OBJS),$^))
 
 # Only the virtio guests link the virtio driver (tests/guests/lib/virtio/):
 # the others keep their images, hence their memory checksums, as they were.
@@ -54,6 +57,12 @@ $(VIRTIO_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_LIB_OBJS)
 # The smp guest's APs come in through its real-mode trampoline.
 SMP_OBJS := $(BUILD)/guests/obj/tests/guests/smp_trampoline.S.o
 $(BUILD)/guests/smp.elf: $(SMP_OBJS)
+
+# The linux-loader guest links the hypervisor's own Linux loader, built
+# for -m32, and its switch to 64-bit mode (tests/guests/linux_entry.S).
+LOADER_OBJS := $(patsubst %,$(BUILD)/guests/obj/%.o,vmx/load_linux.c \
+		vmx/e820.c vmx/boot64.c tests/guests/linux_entry.S)
+$(BUILD)/guests/linux-loader.elf: $(LOADER_OBJS)
 
 # The disk image the virtio guests read (a known pattern per sector).
 GUEST_DISK := $(BUILD)/guests/virtio-disk.img
@@ -88,12 +97,13 @@ $(BUILD)/unit/test_load_multiboot $(BUILD)/unit/test_guest_lib: | guests
                    $(BUILD)/guests/obj/tests/guests/boot/*.d \
                    $(BUILD)/guests/obj/tests/guests/lib/*.d \
                    $(BUILD)/guests/obj/tests/guests/lib/virtio/*.d \
-                   $(BUILD)/guests/obj/lib/*.d)
+                   $(BUILD)/guests/obj/lib/*.d \
+                   $(BUILD)/guests/obj/vmx/*.d)
 
 .PHONY: guests
 
 # Keep the objects make would otherwise delete as intermediates.
-.SECONDARY: $(GUEST_LIB_OBJS) $(VIRTIO_LIB_OBJS) $(SMP_OBJS) \
+.SECONDARY: $(GUEST_LIB_OBJS) $(VIRTIO_LIB_OBJS) $(SMP_OBJS) $(LOADER_OBJS) \
 	    $(BUILD)/guests/obj/hello-aout.elf \
 	    $(foreach h,mb2 mb1 mb1-aout,$(call GUEST_BOOT,$(h))) \
 	    $(patsubst %,$(BUILD)/guests/obj/tests/guests/%.c.o,$(GUESTS))
