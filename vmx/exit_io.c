@@ -131,12 +131,18 @@ io_string(struct vcpu *v, uint16_t port, unsigned size, bool in, bool rep)
 }
 
 /* A device asked for a machine reset during this exit (0xcf9, the
- * keyboard controller): reset or stop, as a triple fault would. Only a
- * write asks for one, so a plain IN does not check. */
+ * keyboard controller), or the guest kernel said it panicked (pvpanic):
+ * reset or stop, as a triple fault would. Only a write asks for one, so
+ * a plain IN does not check. */
 static enum exit_action io_reset_request(struct vcpu *v, enum exit_action act)
 {
 	char why[96];
 
+	if (v->vm->panic_request) {
+		v->vm->panic_request = false;
+		return vm_guest_panicked(v) ? vcpu_intr_after(v, EXIT_RESUME)
+					    : EXIT_STOP_VM;
+	}
 	if (!v->vm->reset_request)
 		return vcpu_intr_after(v, act); /* the write raised a line? */
 	fmt_snprintf(why, sizeof(why), "reset by the guest (%s)",

@@ -65,6 +65,24 @@ static void vm_reset_request(void *ctx, const char *how)
 	vm->reset_request = how;
 }
 
+/* The pvpanic device's PANICKED: like a reset, it waits for exit_io. */
+static void vm_panicked(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	vm->panic_request = true;
+}
+
+/* CRASH_LOADED: the guest goes on into its crash kernel; say so. */
+static void vm_crash_loaded(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	pr_info("vm %s: the guest kernel panicked and starts its crash "
+		"kernel (pvpanic)",
+		vm->name);
+}
+
 /* COM1's interrupt line: ISA IRQ 4 */
 static void vm_uart_irq(void *ctx, bool level)
 {
@@ -102,7 +120,8 @@ static uint64_t vm_clock_s(void *ctx)
 
 /* The PC's legacy devices on the VM's port bus, their lines on the VM's
  * interrupt controllers (vmx/vcpu_intr.c): the PIT on IRQ 0, COM1 on 4,
- * the SCI on 9. (The keyboard's IRQ 1 has nothing to say: no keys.) */
+ * the SCI on 9. (The keyboard's IRQ 1 has nothing to say: no keys.)
+ * And QEMU's pvpanic port, for the guest kernel to report a panic. */
 static void vm_add_platform_devices(struct vm *vm)
 {
 	const struct acpi_pm_ops pm_ops = {.power_off = vm_power_off,
@@ -114,12 +133,16 @@ static void vm_add_platform_devices(struct vm *vm)
 	const struct rtc_cmos_ops rtc_ops = {.now_s = vm_clock_s, .ctx = vm};
 	const struct pit8254_ops pit_ops = {
 		.now_ns = vm_clock_ns, .irq0 = vm_pit_irq0, .ctx = vm};
-	struct port_device devs[8];
+	const struct pvpanic_ops pvpanic_ops = {.panicked = vm_panicked,
+						.crash_loaded = vm_crash_loaded,
+						.ctx = vm};
+	struct port_device devs[9];
 
 	acpi_pm_init(&vm->pm, &pm_ops, PC_SLP_TYP_S5);
 	i8042_init(&vm->kbc, &kbc_ops);
 	rtc_cmos_init(&vm->rtc, &rtc_ops);
 	pit8254_init(&vm->pit, &pit_ops);
+	pvpanic_init(&vm->pvpanic, &pvpanic_ops);
 	devs[0] = uart8250_device(&vm->com1, UART8250_COM1);
 	devs[1] = acpi_pm_device(&vm->pm, PC_PM_BASE);
 	devs[2] = acpi_pm_reset_device(&vm->pm, PC_RESET_PORT);
@@ -128,6 +151,7 @@ static void vm_add_platform_devices(struct vm *vm)
 	devs[5] = rtc_cmos_device(&vm->rtc, PC_RTC_PORT);
 	devs[6] = pit8254_device(&vm->pit, PC_PIT_PORT);
 	devs[7] = pit8254_port61_device(&vm->pit, PC_PORT61);
+	devs[8] = pvpanic_device(&vm->pvpanic, PC_PVPANIC_PORT);
 	for (unsigned i = 0; i < ARRAY_SIZE(devs); i++)
 		portbus_add(&vm->ports, &devs[i]);
 }
@@ -534,6 +558,19 @@ bool vm_machine_reset(struct vcpu *v, const char *why)
 	if (v->vm->vcpu_count > 1)
 		return vm_restart_all(v, why);
 	return vm_restart(v, why);
+}
+
+#define PANIC_WHY "the guest kernel panicked (pvpanic)"
+
+/* The same path as a triple fault's; a stop also says which setting
+ * chose it, since the operator may want on_crash = restart. */
+bool vm_guest_panicked(struct vcpu *v)
+{
+	if (v->vm->config->on_crash != ON_CRASH_RESTART) {
+		vm_stop(v->vm, PANIC_WHY "; on_crash = stop");
+		return false;
+	}
+	return vm_machine_reset(v, PANIC_WHY);
 }
 
 /* What the VM used: guest and exit-handling ticks, exits, and the

@@ -16,6 +16,7 @@
 #include "drivers/virt/i8042.h"
 #include "drivers/virt/pit8254.h"
 #include "drivers/virt/portbus.h"
+#include "drivers/virt/pvpanic.h"
 #include "drivers/virt/rtc_cmos.h"
 #include "drivers/virt/uart8250.h"
 #include "drivers/virt/vintc.h"
@@ -93,6 +94,7 @@ struct vm {
 	struct i8042 kbc;
 	struct rtc_cmos rtc;
 	struct pit8254 pit;
+	struct pvpanic pvpanic; /* the guest kernel says it panicked */
 	/* its interrupt controllers (vmx/vcpu_intr.c, docs/interrupts.md):
 	 * every call into them holds intc_lock */
 	struct vintc intc;
@@ -101,6 +103,9 @@ struct vm {
 	/* set by a device during an I/O exit that asked for a machine reset
 	 * (how it asked); exit_io then resets or stops the VM */
 	const char *reset_request;
+	/* set by the pvpanic device during an I/O exit: the guest kernel
+	 * panicked; exit_io then applies on_crash (vm_guest_panicked) */
+	bool panic_request;
 	uint64_t unhandled_mmio_writes;
 	uint64_t overhead_bytes; /* hypervisor memory besides RAM and EPT */
 };
@@ -126,6 +131,10 @@ int vm_reload(struct vcpu *v, char *err, size_t err_size);
  * triple-faulted: restart it or stop it, as its on_crash setting says.
  * On the vCPU's CPU in an exit; true when it was restarted. */
 bool vm_machine_reset(struct vcpu *v, const char *why);
+/* The guest kernel said it panicked (pvpanic): one line naming the VM,
+ * then restart it or stop it, as its on_crash setting says. On the
+ * vCPU's CPU in an exit; true when it was restarted. */
+bool vm_guest_panicked(struct vcpu *v);
 /* on_crash restart of a VM with several vCPUs: every vCPU gets
  * VCPU_REQ_RESTART and does its part at its next slice (vm_reload). */
 

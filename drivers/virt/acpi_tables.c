@@ -16,6 +16,7 @@
 #include "drivers/virt/acpi_tables.h"
 #include "drivers/virt/aml.h"
 #include "drivers/virt/pc_platform.h"
+#include "drivers/virt/pvpanic.h"
 #include "drivers/virt/uart8250.h"
 #include "drivers/virt/virtio_mmio.h"
 #include "lib/fmt.h"
@@ -146,6 +147,8 @@
 #define HID_PROCESSOR	  "ACPI0007" /* "Processor Device" */
 #define HID_UART_16550	  "PNP0501"  /* EisaId: 16550A-compatible COM port */
 #define HID_VIRTIO_MMIO	  "LNRO0005" /* Linux's virtio_mmio ACPI match */
+#define HID_PVPANIC	  "QEMU0001" /* Linux's pvpanic-mmio ACPI match */
+#define STA_PRESENT_ALL	  0x0f	     /* _STA: present, enabled, shown, works */
 #define COM1_UID	  1
 #define UART_PORTS	  8
 #define SLEEP_PACKAGE_LEN 4 /* SLP_TYPa, SLP_TYPb, two reserved */
@@ -249,6 +252,22 @@ static void dsdt_com1(struct aml *a, const struct acpi_platform *p)
 	aml_end(a);
 }
 
+/* Device (PEVT): QEMU's pvpanic device, as QEMU's own DSDT names it
+ * (name, _HID, one I/O port, always there). Linux binds its pvpanic-mmio
+ * driver to it by _HID; the driver takes an I/O port as well as memory. */
+static void dsdt_pvpanic(struct aml *a, const struct acpi_platform *p)
+{
+	struct aml_res r;
+
+	aml_device(a, "PEVT");
+	aml_name_string(a, "_HID", HID_PVPANIC);
+	aml_res_init(&r);
+	aml_res_io(&r, p->pvpanic_port, PVPANIC_PORTS);
+	aml_name_resources(a, "_CRS", &r);
+	aml_name_integer(a, "_STA", STA_PRESENT_ALL);
+	aml_end(a);
+}
+
 /* Device (VRnn): what Linux's virtio_mmio driver matches by _HID. */
 static void dsdt_virtio(struct aml *a, unsigned k,
 			const struct acpi_mmio_device *d)
@@ -270,8 +289,8 @@ static void dsdt_virtio(struct aml *a, unsigned k,
 /*
  * \_S0 and \_S5 (the SLP_TYP values PM1_CNT takes for working and soft
  * off) and, under \_SB, the devices an OS cannot find by itself: the
- * processors (matched to the MADT by _UID), COM1, the virtio-mmio
- * windows. The PC's other legacy devices sit at their fixed ports.
+ * processors (matched to the MADT by _UID), COM1, the pvpanic port,
+ * the virtio-mmio windows. The PC's other legacy devices sit at their fixed ports.
  */
 static void dsdt_aml(struct aml *a, const struct acpi_platform *p)
 {
@@ -285,6 +304,8 @@ static void dsdt_aml(struct aml *a, const struct acpi_platform *p)
 		dsdt_processor(a, i);
 	if (p->com1_port)
 		dsdt_com1(a, p);
+	if (p->pvpanic_port)
+		dsdt_pvpanic(a, p);
 	for (unsigned k = 0; k < p->virtio_count; k++)
 		dsdt_virtio(a, k, &p->virtio[k]);
 	aml_end(a);
@@ -453,6 +474,7 @@ void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus,
 		.i8042 = true,
 		.com1_port = UART8250_COM1,
 		.com1_irq = PC_IRQ_COM1,
+		.pvpanic_port = PC_PVPANIC_PORT,
 		.virtio_count = virtio_count,
 	};
 	for (unsigned k = 0; k < virtio_count && k < ACPI_TABLES_MMIO_MAX; k++)

@@ -1,7 +1,7 @@
 /*
  * drivers/virt/acpi_tables.h - the ACPI tables a VM gets: RSDP, RSDT,
- * XSDT, FADT, FACS, MADT and a DSDT (\_S0, \_S5, the processors, COM1
- * and the virtio-mmio devices), written into a buffer that will sit at a
+ * XSDT, FADT, FACS, MADT and a DSDT (\_S0, \_S5, the processors, COM1,
+ * the pvpanic port and the virtio-mmio devices), written into a buffer that will sit at a
  * given guest-physical address.
  * Pure logic; runs on the boot CPU when a VM is built (and on the vCPU's
  * CPU when it restarts); unit-tested on the host with kernel/acpi.c.
@@ -43,6 +43,7 @@ struct acpi_platform {
 	bool i8042;	     /* an 8042 keyboard controller is present */
 	uint16_t com1_port;  /* a 16550 UART (PNP0501) there, or 0 */
 	uint8_t com1_irq;
+	uint16_t pvpanic_port; /* QEMU's pvpanic (QEMU0001) there, or 0 */
 	unsigned virtio_count; /* virtio-mmio devices (_HID LNRO0005) */
 	struct acpi_mmio_device virtio[ACPI_TABLES_MMIO_MAX];
 };

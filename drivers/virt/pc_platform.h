@@ -64,6 +64,10 @@
 #define PC_RTC_PORT    0x70 /* index 0x70, data 0x71 */
 #define PC_RTC_CENTURY 0x32 /* the CMOS byte the FADT names */
 
+/* The pvpanic device (drivers/virt/pvpanic.h), at QEMU's ISA port: the
+ * DSDT names it QEMU0001 with this port in its _CRS. */
+#define PC_PVPANIC_PORT 0x505
+
 /* The guest-physical area for the ACPI tables: the top of the BIOS area,
  * where a guest that scans 0xe0000-0xfffff for the RSDP finds it, and the
  * loader marks as ACPI in the e820 map. The RSDP is at its start. */

@@ -8,6 +8,7 @@
 ACPI_DUMP      := $(BUILD)/acpi/acpi_tables_dump
 ACPI_DUMP_SRCS := tests/acpi/acpi_tables_dump.c drivers/virt/acpi_tables.c \
 		  drivers/virt/aml.c drivers/virt/acpi_pm.c \
+		  drivers/virt/pvpanic.c \
 		  drivers/virt/portbus.c lib/fmt.c lib/math64.c
 
 # One gcc run over several sources leaves only the last one's -MMD file:

@@ -15,9 +15,13 @@
  *       (the whole area as the guest sees it at 0xE0000)
  *   acpi_tables_dump --write PORT SIZE VALUE
  *       an OUT of SIZE bytes (1, 2, 4) to PORT on a port bus with the
- *       VM's PM block at PC_PM_BASE and reset register at PC_RESET_PORT,
- *       as an OS writes SLP_TYP | SLP_EN to PM1a_CNT or RESET_VALUE to
- *       RESET_REG; prints "powered off", "reset" or "still running"
+ *       VM's PM block at PC_PM_BASE, reset register at PC_RESET_PORT
+ *       and pvpanic port at PC_PVPANIC_PORT, as an OS writes SLP_TYP |
+ *       SLP_EN to PM1a_CNT, RESET_VALUE to RESET_REG or PANICKED to
+ *       pvpanic; prints "powered off", "reset", "panicked" or "still
+ *       running"
+ *   acpi_tables_dump --read PORT SIZE
+ *       an IN on the same bus; prints the value in hex
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +30,7 @@
 #include "drivers/virt/acpi_pm.h"
 #include "drivers/virt/acpi_tables.h"
 #include "drivers/virt/pc_platform.h"
+#include "drivers/virt/pvpanic.h"
 #include "lib/bytes.h"
 #include "lib/panic.h"
 
@@ -142,13 +147,22 @@ static void on_reset(void *ctx, const char *how)
 	outcome = "reset";
 }
 
-/* The PM block as vm_add_platform_devices (vmx/vm.c) sets it up. */
-static int write_test(unsigned port, unsigned size, uint32_t value)
+static void on_panicked(void *ctx)
 {
-	static struct port_bus bus;
-	struct acpi_pm pm;
+	outcome = "panicked";
+}
+
+static struct port_bus bus;
+static struct acpi_pm pm;
+static struct pvpanic pvpanic;
+
+/* The PM block and the pvpanic port as vm_add_platform_devices
+ * (vmx/vm.c) sets them up; 0, or 2 for a bad port or size. */
+static int bus_setup(unsigned port, unsigned size)
+{
 	const struct acpi_pm_ops ops = {.power_off = on_power_off,
 					.reset = on_reset};
+	const struct pvpanic_ops pv_ops = {.panicked = on_panicked};
 	struct port_device d;
 
 	acpi_pm_init(&pm, &ops, PC_SLP_TYP_S5);
@@ -156,12 +170,30 @@ static int write_test(unsigned port, unsigned size, uint32_t value)
 	portbus_add(&bus, &d);
 	d = acpi_pm_reset_device(&pm, PC_RESET_PORT);
 	portbus_add(&bus, &d);
+	pvpanic_init(&pvpanic, &pv_ops);
+	d = pvpanic_device(&pvpanic, PC_PVPANIC_PORT);
+	portbus_add(&bus, &d);
 	if (port > 0xffff || (size != 1 && size != 2 && size != 4)) {
 		fprintf(stderr, "acpi_tables_dump: bad port or size\n");
 		return 2;
 	}
+	return 0;
+}
+
+static int write_test(unsigned port, unsigned size, uint32_t value)
+{
+	if (bus_setup(port, size))
+		return 2;
 	portbus_write(&bus, (uint16_t)port, size, value);
 	printf("%s\n", outcome);
+	return 0;
+}
+
+static int read_test(unsigned port, unsigned size)
+{
+	if (bus_setup(port, size))
+		return 2;
+	printf("0x%x\n", portbus_read(&bus, (uint16_t)port, size));
 	return 0;
 }
 
@@ -171,12 +203,16 @@ int main(int argc, char **argv)
 		return write_test((unsigned)strtoul(argv[2], NULL, 0),
 				  (unsigned)strtoul(argv[3], NULL, 0),
 				  (uint32_t)strtoul(argv[4], NULL, 0));
+	if (argc == 4 && strcmp(argv[1], "--read") == 0)
+		return read_test((unsigned)strtoul(argv[2], NULL, 0),
+				 (unsigned)strtoul(argv[3], NULL, 0));
 	if (argc == 4)
 		return dump(argv[1], (unsigned)strtoul(argv[2], NULL, 0),
 			    (unsigned)strtoul(argv[3], NULL, 0));
 	fprintf(stderr,
 		"usage: %s DIR VCPUS VIRTIO_DEVICES\n"
-		"       %s --write PORT SIZE VALUE\n",
-		argv[0], argv[0]);
+		"       %s --write PORT SIZE VALUE\n"
+		"       %s --read PORT SIZE\n",
+		argv[0], argv[0], argv[0]);
 	return 2;
 }

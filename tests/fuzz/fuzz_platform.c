@@ -1,14 +1,16 @@
 /*
  * tests/fuzz/fuzz_platform.c - libFuzzer target for the port devices of
  * the virtual PC (drivers/virt/acpi_pm.c, i8042.c, rtc_cmos.c,
- * pit8254.c, uart8250.c) on one port bus, built for the host with clang
+ * pit8254.c, uart8250.c, pvpanic.c) on one port bus, built for the host with clang
  * -fsanitize=fuzzer,address,undefined.
  * The input is a program of port accesses a guest could make (any port
  * near the devices, any size, any value, with the clock moving between
  * them); after each, the invariants an OS relies on must hold: SCI_EN
  * reads 1, the PM timer has 24 bits, the RTC says its time is valid and
- * never in an update, the SCI callback only ever reports changes; at the
- * end the 8042 still passes its self-test.
+ * never in an update, the SCI callback only ever reports changes, the
+ * pvpanic port still says what it supports and reports a panic exactly
+ * for each byte written with PANICKED set; at the end the 8042 still
+ * passes its self-test.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "drivers/virt/i8042.h"
 #include "drivers/virt/pc_platform.h"
 #include "drivers/virt/pit8254.h"
+#include "drivers/virt/pvpanic.h"
 #include "drivers/virt/rtc_cmos.h"
 #include "drivers/virt/uart8250.h"
 #include "lib/panic.h"
@@ -43,11 +46,17 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 
 static const uint16_t bases[] = {PC_PM_BASE,   PC_RESET_PORT, PC_I8042_DATA,
 				 PC_I8042_CMD, PC_RTC_PORT,   UART8250_COM1,
-				 PC_PIT_PORT,  PC_PORT61};
+				 PC_PIT_PORT,  PC_PORT61,     PC_PVPANIC_PORT};
 #define NBASES (sizeof(bases) / sizeof(bases[0]))
 
 static uint64_t now_ns;
 static bool sci;
+static uint64_t panics;
+
+static void on_panicked(void *ctx)
+{
+	panics++;
+}
 
 static void on_power_off(void *ctx)
 {
@@ -99,6 +108,7 @@ static void check_invariants(struct port_bus *bus)
 	CHECK(cmos(bus, 0x0d) == 0x80);
 	CHECK(!(cmos(bus, 0x0a) & 0x80));
 	CHECK(!(portbus_read(bus, PC_PORT61, 1) & 0xc0)); /* no NMI cause */
+	CHECK(portbus_read(bus, PC_PVPANIC_PORT, 1) == PVPANIC_EVENTS);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -109,16 +119,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct rtc_cmos rtc;
 	static struct uart8250 uart;
 	static struct pit8254 pit;
+	static struct pvpanic pv;
+	const struct pvpanic_ops pv_ops = {on_panicked, NULL, NULL};
 	const struct pit8254_ops pit_ops = {clock_ns, on_irq0, NULL};
 	const struct acpi_pm_ops pm_ops = {on_power_off, on_reset, on_sci,
 					   clock_ns, NULL};
 	const struct i8042_ops kbc_ops = {on_reset, on_irq, NULL};
 	const struct rtc_cmos_ops rtc_ops = {clock_s, NULL};
-	struct port_device d[8];
+	struct port_device d[9];
+	uint64_t panics_due = 0;
 
 	memset(&bus, 0, sizeof(bus));
 	now_ns = 1795977005ULL * 1000000000ULL;
 	sci = false;
+	panics = 0;
+	pvpanic_init(&pv, &pv_ops);
 	acpi_pm_init(&pm, &pm_ops, PC_SLP_TYP_S5);
 	i8042_init(&kbc, &kbc_ops);
 	rtc_cmos_init(&rtc, &rtc_ops);
@@ -132,7 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d[5] = uart8250_device(&uart, UART8250_COM1);
 	d[6] = pit8254_device(&pit, PC_PIT_PORT);
 	d[7] = pit8254_port61_device(&pit, PC_PORT61);
-	for (unsigned i = 0; i < 8; i++)
+	d[8] = pvpanic_device(&pv, PC_PVPANIC_PORT);
+	for (unsigned i = 0; i < 9; i++)
 		CHECK(portbus_add(&bus, &d[i]) == 0);
 	for (size_t off = 0; off + RECORD <= size; off += RECORD) {
 		const uint8_t *r = data + off;
@@ -143,10 +159,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memcpy(&value, r + 4, 4);
 		now_ns += (uint64_t)r[3] << (r[2] >> 4);
-		if (r[2] & 4)
+		if (r[2] & 4) {
 			portbus_read(&bus, port, sz);
-		else
+		} else {
 			portbus_write(&bus, port, sz, value);
+			panics_due += port == PC_PVPANIC_PORT && sz == 1 &&
+				      (value & PVPANIC_PANICKED);
+		}
+		CHECK(panics == panics_due);
 		pit8254_update(&pit);
 		CHECK(pit8254_next_irq0_ns(&pit) > 0);
 		check_invariants(&bus);

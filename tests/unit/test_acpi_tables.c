@@ -423,6 +423,73 @@ static void test_iasl_disassembles(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Where `needle` first occurs in [p, p+len), or NULL. */
+static const uint8_t *find_bytes(const uint8_t *p, size_t len,
+				 const void *needle, size_t n)
+{
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(p + i, needle, n) == 0)
+			return p + i;
+	return NULL;
+}
+
+/* The DSDT built for `p`, and its length. */
+static const uint8_t *dsdt_of(const struct acpi_platform *p, size_t *len)
+{
+	char err[128] = "";
+	size_t used = 0;
+	const uint8_t *xsdt, *fadt, *dsdt;
+
+	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, p, &used, err,
+					   sizeof(err)),
+			 0);
+	xsdt = table_at(get_le64(area + 24), "XSDT");
+	fadt = table_at(get_le64(xsdt + 36), "FACP");
+	dsdt = table_at(get_le64(fadt + 140), "DSDT");
+	*len = get_le32(dsdt + 4);
+	return dsdt;
+}
+
+/* Device (PEVT), as QEMU's DSDT declares its pvpanic device, so Linux's
+ * pvpanic-mmio driver binds: _HID "QEMU0001", _CRS with IO (Decode16,
+ * 0x505, 0x505, 1, 1), _STA 0x0F; and nothing of it when the platform
+ * has no pvpanic port. */
+static void test_dsdt_pvpanic(void **state)
+{
+	/* AML: NameOp "_HID" StringPrefix "QEMU0001" NUL */
+	static const uint8_t hid[] = {0x08, '_', 'H', 'I', 'D', 0x0d, 'Q', 'E',
+				      'M',  'U', '0', '0', '0', '1',  0};
+	/* "I/O Port Descriptor": decode 16, min 0x505, max 0x505, align 1,
+	 * length 1, then the End Tag (0x79) */
+	static const uint8_t io[] = {0x47, 0x01, 0x05, 0x05, 0x05,
+				     0x05, 0x01, 0x01, 0x79};
+	/* NameOp "_STA" BytePrefix 0x0f */
+	static const uint8_t sta[] = {0x08, '_', 'S', 'T', 'A', 0x0a, 0x0f};
+	struct acpi_platform p;
+	const uint8_t *dsdt, *dev;
+	size_t len;
+
+	acpi_platform_pc(&p, 2, 1);
+	assert_int_equal(p.pvpanic_port, PC_PVPANIC_PORT);
+	dsdt = dsdt_of(&p, &len);
+	/* DeviceOp (0x5b 0x82), a one-byte PkgLength (it counts itself),
+	 * the name, then the body the checks below search */
+	dev = find_bytes(dsdt, len, "PEVT", 4);
+	assert_non_null(dev);
+	assert_int_equal(dev[-3], 0x5b);
+	assert_int_equal(dev[-2], 0x82);
+	assert_true(dev[-1] < 0x40);
+	len = (size_t)dev[-1] - 1;
+	assert_non_null(find_bytes(dev, len, hid, sizeof(hid)));
+	assert_non_null(find_bytes(dev, len, io, sizeof(io)));
+	assert_non_null(find_bytes(dev, len, sta, sizeof(sta)));
+
+	p.pvpanic_port = 0;
+	dsdt = dsdt_of(&p, &len);
+	assert_null(find_bytes(dsdt, len, "PEVT", 4));
+	assert_null(find_bytes(dsdt, len, "QEMU0001", 8));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +510,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_too_small_and_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iasl_disassembles, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_pvpanic, setup,
 						teardown),
 	};
 
