@@ -7,22 +7,12 @@
 #include <stdarg.h>
 #include "drivers/hw/pci_bdf.h"
 #include "lib/fmt.h"
+#include "lib/hexdigit.h"
 #include "lib/string.h"
 
 #define PCI_DEVICES   32
 #define PCI_FUNCTIONS 8
 #define FORMS	      "BB:DD.F or SSSS:BB:DD.F in hex, e.g. 03:00.0"
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Exactly n hex digits at *p, then the character `sep` (or the end when
  * sep is 0); advances *p past them. -1 when not. */
