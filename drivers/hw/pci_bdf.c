@@ -4,7 +4,6 @@
  * tests/unit/test_pci_bdf.c.
  * PCI Local Bus Specification: "Configuration Space Organization".
  */
-#include <stdarg.h>
 #include "drivers/hw/pci_bdf.h"
 #include "lib/fmt.h"
 #include "lib/hexdigit.h"
@@ -33,17 +32,6 @@ static long hex_field(const char **p, unsigned n, char sep)
 	return v;
 }
 
-__attribute__((format(printf, 3, 4))) static int
-bdf_fail(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int pci_bdf_parse(const char *text, struct pci_bdf *out, char *err,
 		  size_t err_size)
 {
@@ -51,20 +39,20 @@ int pci_bdf_parse(const char *text, struct pci_bdf *out, char *err,
 	long seg = 0, bus, dev, fn;
 
 	if (!*text)
-		return bdf_fail(err, err_size, "empty: expected " FORMS);
+		return fmt_fail(err, err_size, "empty: expected " FORMS);
 	if (strlen(text) == 12 && (seg = hex_field(&p, 4, ':')) < 0)
-		return bdf_fail(err, err_size, "\"%s\" is not " FORMS, text);
+		return fmt_fail(err, err_size, "\"%s\" is not " FORMS, text);
 	bus = hex_field(&p, 2, ':');
 	dev = bus < 0 ? -1 : hex_field(&p, 2, '.');
 	fn = dev < 0 ? -1 : hex_field(&p, 1, '\0');
 	if (fn < 0)
-		return bdf_fail(err, err_size, "\"%s\" is not " FORMS, text);
+		return fmt_fail(err, err_size, "\"%s\" is not " FORMS, text);
 	if (dev >= PCI_DEVICES)
-		return bdf_fail(err, err_size,
+		return fmt_fail(err, err_size,
 				"device %02lx in \"%s\" is above 1f", dev,
 				text);
 	if (fn >= PCI_FUNCTIONS)
-		return bdf_fail(err, err_size,
+		return fmt_fail(err, err_size,
 				"function %lx in \"%s\" is above 7", fn, text);
 	*out = (struct pci_bdf){(uint16_t)seg, (uint8_t)bus, (uint8_t)dev,
 				(uint8_t)fn};
