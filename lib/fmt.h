@@ -17,5 +17,12 @@
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * fmt_snprintf, then -1: for a parser that refuses its input and says
+ * why in the caller's buffer, in one statement:
+ *     return fmt_fail(why, why_len, "version %u is not supported", v);
+ */
+int fmt_fail(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -5,6 +5,7 @@
  * (Fowler, Noll, Vo), 64-bit variant.
  */
 #include "lib/fmt.h"
+#include "lib/hexdigit.h"
 #include "lib/macaddr.h"
 #include "lib/string.h"
 
@@ -33,17 +34,6 @@ bool mac_is_zero(const struct mac_addr *m)
 bool mac_equal(const struct mac_addr *a, const struct mac_addr *b)
 {
 	return memcmp(a->b, b->b, MAC_ADDR_LEN) == 0;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* "xx:xx:xx:xx:xx:xx" exactly: 0, or -1. */

@@ -55,27 +55,22 @@ static void thin_layout(struct thin_header *h)
 static int thin_sizes_ok(uint64_t virtual_size, uint32_t block_size, char *why,
 			 size_t why_len)
 {
-	if (!block_size_ok(block_size)) {
-		fmt_snprintf(why, why_len,
-			     "block size %u is not a power of 2 from %u to %u",
-			     block_size, THIN_BLOCK_MIN, THIN_BLOCK_MAX);
-		return -1;
-	}
-	if (virtual_size == 0 || virtual_size % BLK_SECTOR_SIZE) {
-		fmt_snprintf(why, why_len,
-			     "virtual size %llu is not a whole number of "
-			     "512-byte sectors",
-			     (unsigned long long)virtual_size);
-		return -1;
-	}
-	if (virtual_size / block_size >= THIN_ENTRIES_MAX) {
-		fmt_snprintf(why, why_len,
-			     "virtual size %llu needs more than %llu blocks "
-			     "of %u bytes",
-			     (unsigned long long)virtual_size, THIN_ENTRIES_MAX,
-			     block_size);
-		return -1;
-	}
+	if (!block_size_ok(block_size))
+		return fmt_fail(
+			why, why_len,
+			"block size %u is not a power of 2 from %u to %u",
+			block_size, THIN_BLOCK_MIN, THIN_BLOCK_MAX);
+	if (virtual_size == 0 || virtual_size % BLK_SECTOR_SIZE)
+		return fmt_fail(why, why_len,
+				"virtual size %llu is not a whole number of "
+				"512-byte sectors",
+				(unsigned long long)virtual_size);
+	if (virtual_size / block_size >= THIN_ENTRIES_MAX)
+		return fmt_fail(why, why_len,
+				"virtual size %llu needs more than %llu blocks "
+				"of %u bytes",
+				(unsigned long long)virtual_size,
+				THIN_ENTRIES_MAX, block_size);
 	return 0;
 }
 
@@ -115,31 +110,25 @@ static int thin_layout_ok(const struct thin_header *h, char *why,
 	struct thin_header want = *h;
 
 	thin_layout(&want);
-	if (h->map_offset != want.map_offset) {
-		fmt_snprintf(why, why_len,
-			     "map offset %llu is not where version 1 puts "
-			     "it (%llu)",
-			     (unsigned long long)h->map_offset,
-			     (unsigned long long)want.map_offset);
-		return -1;
-	}
-	if (h->map_entries != want.map_entries) {
-		fmt_snprintf(why, why_len,
-			     "map length %llu entries does not fit the "
-			     "virtual size (%llu entries of %u bytes)",
-			     (unsigned long long)h->map_entries,
-			     (unsigned long long)want.map_entries,
-			     h->block_size);
-		return -1;
-	}
-	if (h->data_offset != want.data_offset) {
-		fmt_snprintf(why, why_len,
-			     "data offset %llu is not the first block after "
-			     "the map (%llu)",
-			     (unsigned long long)h->data_offset,
-			     (unsigned long long)want.data_offset);
-		return -1;
-	}
+	if (h->map_offset != want.map_offset)
+		return fmt_fail(why, why_len,
+				"map offset %llu is not where version 1 puts "
+				"it (%llu)",
+				(unsigned long long)h->map_offset,
+				(unsigned long long)want.map_offset);
+	if (h->map_entries != want.map_entries)
+		return fmt_fail(why, why_len,
+				"map length %llu entries does not fit the "
+				"virtual size (%llu entries of %u bytes)",
+				(unsigned long long)h->map_entries,
+				(unsigned long long)want.map_entries,
+				h->block_size);
+	if (h->data_offset != want.data_offset)
+		return fmt_fail(why, why_len,
+				"data offset %llu is not the first block after "
+				"the map (%llu)",
+				(unsigned long long)h->data_offset,
+				(unsigned long long)want.data_offset);
 	return 0;
 }
 
@@ -150,26 +139,20 @@ int thin_header_decode(const uint8_t sector[THIN_HDR_SIZE],
 	uint32_t stored = get_le32(sector + THIN_HDR_CHECKSUM);
 	uint32_t computed = crc32_ieee(sector, THIN_HDR_CHECKSUM);
 
-	if (memcmp(sector + THIN_HDR_MAGIC, THIN_MAGIC, THIN_MAGIC_LEN)) {
-		fmt_snprintf(why, why_len,
-			     "bad magic: not a thin image (no \"HVTHIN\" "
-			     "header)");
-		return -1;
-	}
-	if (version != THIN_VERSION) {
-		fmt_snprintf(why, why_len,
-			     "version %u is not supported (this build reads "
-			     "version %u)",
-			     version, THIN_VERSION);
-		return -1;
-	}
-	if (stored != computed) {
-		fmt_snprintf(why, why_len,
-			     "header checksum 0x%08x is wrong (the header's "
-			     "bytes give 0x%08x): the header is damaged",
-			     stored, computed);
-		return -1;
-	}
+	if (memcmp(sector + THIN_HDR_MAGIC, THIN_MAGIC, THIN_MAGIC_LEN))
+		return fmt_fail(why, why_len,
+				"bad magic: not a thin image (no \"HVTHIN\" "
+				"header)");
+	if (version != THIN_VERSION)
+		return fmt_fail(why, why_len,
+				"version %u is not supported (this build reads "
+				"version %u)",
+				version, THIN_VERSION);
+	if (stored != computed)
+		return fmt_fail(why, why_len,
+				"header checksum 0x%08x is wrong (the header's "
+				"bytes give 0x%08x): the header is damaged",
+				stored, computed);
 	*h = (struct thin_header){
 		.virtual_size = get_le64(sector + THIN_HDR_VIRTUAL_SIZE),
 		.block_size = get_le32(sector + THIN_HDR_BLOCK_SIZE),
@@ -178,12 +161,11 @@ int thin_header_decode(const uint8_t sector[THIN_HDR_SIZE],
 		.map_entries = get_le64(sector + THIN_HDR_MAP_ENTRIES),
 		.data_offset = get_le64(sector + THIN_HDR_DATA_OFFSET),
 	};
-	if (h->flags || get_le32(sector + THIN_HDR_RESERVED)) {
-		fmt_snprintf(why, why_len,
-			     "unknown flags 0x%x (version 1 defines none)",
-			     h->flags | get_le32(sector + THIN_HDR_RESERVED));
-		return -1;
-	}
+	if (h->flags || get_le32(sector + THIN_HDR_RESERVED))
+		return fmt_fail(why, why_len,
+				"unknown flags 0x%x (version 1 defines none)",
+				h->flags |
+					get_le32(sector + THIN_HDR_RESERVED));
 	if (thin_sizes_ok(h->virtual_size, h->block_size, why, why_len))
 		return -1;
 	return thin_layout_ok(h, why, why_len);
@@ -229,25 +211,19 @@ int thin_read_header(const struct sector_extent *ext, struct thin_header *h,
 {
 	uint8_t sector[THIN_HDR_SIZE];
 
-	if (!sector_extent_valid(ext)) {
-		fmt_snprintf(why, why_len, "the image is empty");
-		return -1;
-	}
-	if (sector_extent_io(ext, SECTOR_READ, 0, sector, 1)) {
-		fmt_snprintf(why, why_len, "cannot read the header sector");
-		return -1;
-	}
+	if (!sector_extent_valid(ext))
+		return fmt_fail(why, why_len, "the image is empty");
+	if (sector_extent_io(ext, SECTOR_READ, 0, sector, 1))
+		return fmt_fail(why, why_len, "cannot read the header sector");
 	if (thin_header_decode(sector, h, why, why_len))
 		return -1;
-	if (ext->sectors < SECTORS(thin_min_image_bytes(h))) {
-		fmt_snprintf(why, why_len,
-			     "the image is %llu bytes, shorter than its "
-			     "header and map (%llu bytes)",
-			     (unsigned long long)ext->sectors
-				     << BLK_SECTOR_SHIFT,
-			     (unsigned long long)thin_min_image_bytes(h));
-		return -1;
-	}
+	if (ext->sectors < SECTORS(thin_min_image_bytes(h)))
+		return fmt_fail(why, why_len,
+				"the image is %llu bytes, shorter than its "
+				"header and map (%llu bytes)",
+				(unsigned long long)ext->sectors
+					<< BLK_SECTOR_SHIFT,
+				(unsigned long long)thin_min_image_bytes(h));
 	return 0;
 }
 
@@ -273,33 +249,27 @@ static int thin_entry_ok(const struct thin_disk *t, uint64_t v, uint64_t p,
 {
 	uint64_t image_blocks = t->ext.sectors / t->block_sectors;
 
-	if (p < t->first_data) {
-		fmt_snprintf(why, why_len,
-			     "map entry %llu points at physical block %llu, "
-			     "inside the header and map (data starts at "
-			     "block %llu)",
-			     (unsigned long long)v, (unsigned long long)p,
-			     (unsigned long long)t->first_data);
-		return -1;
-	}
-	if (p >= image_blocks) {
-		fmt_snprintf(why, why_len,
-			     "map entry %llu points at physical block %llu, "
-			     "past the end of the image (%llu blocks)",
-			     (unsigned long long)v, (unsigned long long)p,
-			     (unsigned long long)image_blocks);
-		return -1;
-	}
-	if (p >= t->end_block) {
-		fmt_snprintf(why, why_len,
-			     "map entry %llu points at physical block %llu, "
-			     "past the last block a disk of %llu blocks can "
-			     "allocate (%llu)",
-			     (unsigned long long)v, (unsigned long long)p,
-			     (unsigned long long)t->hdr.map_entries,
-			     (unsigned long long)t->end_block - 1);
-		return -1;
-	}
+	if (p < t->first_data)
+		return fmt_fail(why, why_len,
+				"map entry %llu points at physical block %llu, "
+				"inside the header and map (data starts at "
+				"block %llu)",
+				(unsigned long long)v, (unsigned long long)p,
+				(unsigned long long)t->first_data);
+	if (p >= image_blocks)
+		return fmt_fail(why, why_len,
+				"map entry %llu points at physical block %llu, "
+				"past the end of the image (%llu blocks)",
+				(unsigned long long)v, (unsigned long long)p,
+				(unsigned long long)image_blocks);
+	if (p >= t->end_block)
+		return fmt_fail(why, why_len,
+				"map entry %llu points at physical block %llu, "
+				"past the last block a disk of %llu blocks can "
+				"allocate (%llu)",
+				(unsigned long long)v, (unsigned long long)p,
+				(unsigned long long)t->hdr.map_entries,
+				(unsigned long long)t->end_block - 1);
 	return 0;
 }
 
@@ -327,15 +297,13 @@ static int thin_check_map(struct thin_disk *t, uint8_t *seen, char *why,
 		if (thin_entry_ok(t, v, p, why, why_len))
 			return -1;
 		bit = p - t->first_data; /* below the map's length */
-		if (seen[bit / 8] & BIT(bit % 8)) {
-			fmt_snprintf(
+		if (seen[bit / 8] & BIT(bit % 8))
+			return fmt_fail(
 				why, why_len,
 				"map entries %llu and %llu both point "
 				"at physical block %u",
 				(unsigned long long)thin_first_with(t, v, p),
 				(unsigned long long)v, p);
-			return -1;
-		}
 		seen[bit / 8] |= (uint8_t)BIT(bit % 8);
 		t->allocated++;
 		t->next_block = MAX(t->next_block, (uint64_t)p + 1);
@@ -372,10 +340,8 @@ int thin_open(struct thin_disk *t, const char *name,
 	t->end_block = t->first_data + h->map_entries;
 	t->next_block = t->first_data;
 	memset(seen, 0, ALIGN_UP(h->map_entries, 64) / 8);
-	if (thin_read_map(t)) {
-		fmt_snprintf(why, why_len, "cannot read the map");
-		return -1;
-	}
+	if (thin_read_map(t))
+		return fmt_fail(why, why_len, "cannot read the map");
 	if (thin_check_map(t, seen, why, why_len))
 		return -1;
 	t->end_block = MIN(t->end_block, ext->sectors / t->block_sectors);

@@ -4,25 +4,14 @@
  * tests/unit/test_pci_bdf.c.
  * PCI Local Bus Specification: "Configuration Space Organization".
  */
-#include <stdarg.h>
 #include "drivers/hw/pci_bdf.h"
 #include "lib/fmt.h"
+#include "lib/hexdigit.h"
 #include "lib/string.h"
 
 #define PCI_DEVICES   32
 #define PCI_FUNCTIONS 8
 #define FORMS	      "BB:DD.F or SSSS:BB:DD.F in hex, e.g. 03:00.0"
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Exactly n hex digits at *p, then the character `sep` (or the end when
  * sep is 0); advances *p past them. -1 when not. */
@@ -43,17 +32,6 @@ static long hex_field(const char **p, unsigned n, char sep)
 	return v;
 }
 
-__attribute__((format(printf, 3, 4))) static int
-bdf_fail(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int pci_bdf_parse(const char *text, struct pci_bdf *out, char *err,
 		  size_t err_size)
 {
@@ -61,20 +39,20 @@ int pci_bdf_parse(const char *text, struct pci_bdf *out, char *err,
 	long seg = 0, bus, dev, fn;
 
 	if (!*text)
-		return bdf_fail(err, err_size, "empty: expected " FORMS);
+		return fmt_fail(err, err_size, "empty: expected " FORMS);
 	if (strlen(text) == 12 && (seg = hex_field(&p, 4, ':')) < 0)
-		return bdf_fail(err, err_size, "\"%s\" is not " FORMS, text);
+		return fmt_fail(err, err_size, "\"%s\" is not " FORMS, text);
 	bus = hex_field(&p, 2, ':');
 	dev = bus < 0 ? -1 : hex_field(&p, 2, '.');
 	fn = dev < 0 ? -1 : hex_field(&p, 1, '\0');
 	if (fn < 0)
-		return bdf_fail(err, err_size, "\"%s\" is not " FORMS, text);
+		return fmt_fail(err, err_size, "\"%s\" is not " FORMS, text);
 	if (dev >= PCI_DEVICES)
-		return bdf_fail(err, err_size,
+		return fmt_fail(err, err_size,
 				"device %02lx in \"%s\" is above 1f", dev,
 				text);
 	if (fn >= PCI_FUNCTIONS)
-		return bdf_fail(err, err_size,
+		return fmt_fail(err, err_size,
 				"function %lx in \"%s\" is above 7", fn, text);
 	*out = (struct pci_bdf){(uint16_t)seg, (uint8_t)bus, (uint8_t)dev,
 				(uint8_t)fn};

@@ -162,19 +162,32 @@ static bool pci_all_twice(const struct dmar_info *info, uint16_t segment)
 	return false;
 }
 
+/* What every structure with a table slot must pass first: the fixed
+ * part of its type (`need` bytes, before the scopes) and a free slot
+ * (count of max taken). 0, or -1 with the reason. */
+static int check_struct(struct parser *p, const char *type, size_t off,
+			size_t len, unsigned need, unsigned count, unsigned max,
+			const char *things)
+{
+	if (len < need)
+		return fail(p,
+			    "%s at 0x%zx: length %zu, below the %u bytes it "
+			    "needs",
+			    type, off, len, need);
+	if (count == max)
+		return fail(p, "%s at 0x%zx: more than %u %s", type, off, max,
+			    things);
+	return 0;
+}
+
 static int parse_drhd(struct parser *p, size_t off, size_t len)
 {
 	struct dmar_info *info = p->info;
 	struct dmar_drhd *u;
 
-	if (len < DRHD_SCOPES)
-		return fail(p,
-			    "DRHD at 0x%zx: length %zu, below the %u bytes it "
-			    "needs",
-			    off, len, DRHD_SCOPES);
-	if (info->drhd_count == DMAR_DRHD_MAX)
-		return fail(p, "DRHD at 0x%zx: more than %u remapping units",
-			    off, DMAR_DRHD_MAX);
+	if (check_struct(p, "DRHD", off, len, DRHD_SCOPES, info->drhd_count,
+			 DMAR_DRHD_MAX, "remapping units"))
+		return -1;
 	u = &info->drhd[info->drhd_count];
 	u->reg_base = get_le64(p->t + off + DRHD_BASE);
 	u->reg_pages = 1U << (p->t[off + DRHD_SIZE] & DRHD_SIZE_MASK);
@@ -202,14 +215,9 @@ static int parse_rmrr(struct parser *p, size_t off, size_t len)
 	struct dmar_info *info = p->info;
 	struct dmar_rmrr *r;
 
-	if (len < RMRR_SCOPES)
-		return fail(p,
-			    "RMRR at 0x%zx: length %zu, below the %u bytes it "
-			    "needs",
-			    off, len, RMRR_SCOPES);
-	if (info->rmrr_count == DMAR_RMRR_MAX)
-		return fail(p, "RMRR at 0x%zx: more than %u reserved regions",
-			    off, DMAR_RMRR_MAX);
+	if (check_struct(p, "RMRR", off, len, RMRR_SCOPES, info->rmrr_count,
+			 DMAR_RMRR_MAX, "reserved regions"))
+		return -1;
 	r = &info->rmrr[info->rmrr_count];
 	r->segment = get_le16(p->t + off + RMRR_SEGMENT);
 	r->base = get_le64(p->t + off + RMRR_BASE);

@@ -50,9 +50,14 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%.c.o \
 
 # Only the virtio guests link the virtio driver (tests/guests/lib/virtio/):
 # the others keep their images, hence their memory checksums, as they were.
-VIRTIO_GUESTS   := virtio-blk virtio-garbage
-VIRTIO_LIB_OBJS := $(BUILD)/guests/obj/tests/guests/lib/virtio/virtio.c.o
-$(VIRTIO_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_LIB_OBJS)
+# All of them use the transport (mmio.c), the disk guests the block driver.
+VIRTIO_GUESTS    := virtio-blk virtio-garbage virtio-net
+VIRTIO_BLK_GUESTS := virtio-blk virtio-garbage
+VIRTIO_MMIO_OBJ  := $(BUILD)/guests/obj/tests/guests/lib/virtio/mmio.c.o
+VIRTIO_BLK_OBJ   := $(BUILD)/guests/obj/tests/guests/lib/virtio/blk.c.o
+VIRTIO_LIB_OBJS  := $(VIRTIO_MMIO_OBJ) $(VIRTIO_BLK_OBJ)
+$(VIRTIO_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_MMIO_OBJ)
+$(VIRTIO_BLK_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_BLK_OBJ)
 
 # The smp guest's APs come in through its real-mode trampoline.
 SMP_OBJS := $(BUILD)/guests/obj/tests/guests/smp_trampoline.S.o

@@ -11,7 +11,8 @@
  * its MAC. Runs as a Multiboot2 guest under the hypervisor with `nic =
  * ...` in its VM's section (docs/networking.md).
  * virtio 1.1 spec: "MMIO-specific Initialization And Device
- * Operation", "Split Virtqueues", "Network Device".
+ * Operation", "Split Virtqueues", "Network Device". The transport and
+ * the queues are the guests' shared driver (tests/guests/lib/virtio.h).
  */
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -21,7 +22,6 @@
 const char guest_name[] = "virtio-net";
 
 #define NET_BASE     (VIO_BASE + 0x1000) /* the NIC's window */
-#define NET_ID	     1
 #define F_MAC	     (1u << 5)
 #define RXQ	     0
 #define TXQ	     1
@@ -37,38 +37,14 @@ const char guest_name[] = "virtio-net";
 #define POLLS	     20000 /* between two hellos */
 #define HELLOS_MAX   500   /* then give up */
 
-struct queue {
-	struct vio_desc desc[VIO_QSIZE] __attribute__((aligned(16)));
-	struct {
-		uint16_t flags, idx, ring[VIO_QSIZE], used_event;
-	} avail __attribute__((aligned(2)));
-	struct {
-		uint16_t flags, idx;
-		struct {
-			uint32_t id, len;
-		} ring[VIO_QSIZE];
-		uint16_t avail_event;
-	} used __attribute__((aligned(4)));
-	uint16_t last_used;
-};
-
-static struct queue queues[2] __attribute__((aligned(4096)));
+static const struct vio_dev nic = {NET_BASE, VIO_ID_NET, "virtio-net"};
+static struct vio_queue queues[2] __attribute__((aligned(4096)));
 static uint8_t rx_buf[VIO_QSIZE][BUF_SIZE] __attribute__((aligned(16)));
 static uint8_t tx_buf[HDR + FRAME_LEN] __attribute__((aligned(16)));
 static uint8_t me[6], peer[6];
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static bool got_hello, got_reply;
 static unsigned failures, hellos_sent;
-
-static uint32_t rd(uint32_t off)
-{
-	return peek32(NET_BASE + off);
-}
-
-static void wr(uint32_t off, uint32_t v)
-{
-	poke32(NET_BASE + off, v);
-}
 
 static void fail(const char *what)
 {
@@ -84,86 +60,30 @@ static void mac_str(const uint8_t *m, char *s)
 
 /* ---- setting the device up ------------------------------------------ */
 
-static int negotiate(void)
-{
-	uint32_t lo;
-
-	wr(VIO_STATUS, 0);
-	wr(VIO_STATUS, VIO_S_ACKNOWLEDGE);
-	wr(VIO_STATUS, VIO_S_ACKNOWLEDGE | VIO_S_DRIVER);
-	wr(VIO_DEVICE_FEAT_SEL, 0);
-	lo = rd(VIO_DEVICE_FEATURES);
-	if (!(lo & F_MAC)) {
-		gprintf("virtio-net: no VIRTIO_NET_F_MAC offered (0x%x)\n", lo);
-		return -1;
-	}
-	wr(VIO_DRIVER_FEAT_SEL, 0);
-	wr(VIO_DRIVER_FEATURES, F_MAC);
-	wr(VIO_DRIVER_FEAT_SEL, 1);
-	wr(VIO_DRIVER_FEATURES, VIO_F_VERSION_1_HI);
-	wr(VIO_STATUS, VIO_S_ACKNOWLEDGE | VIO_S_DRIVER | VIO_S_FEATURES_OK);
-	if (!(rd(VIO_STATUS) & VIO_S_FEATURES_OK)) {
-		gprintf("virtio-net: FEATURES_OK not accepted\n");
-		return -1;
-	}
-	return 0;
-}
-
-static int setup_queue(unsigned q)
-{
-	struct queue *vq = &queues[q];
-
-	wr(VIO_QUEUE_SEL, q);
-	if (rd(VIO_QUEUE_NUM_MAX) < VIO_QSIZE)
-		return -1;
-	wr(VIO_QUEUE_NUM, VIO_QSIZE);
-	wr(VIO_QUEUE_DESC_LOW, (uint32_t)&vq->desc);
-	wr(VIO_QUEUE_DESC_HIGH, 0);
-	wr(VIO_QUEUE_DRIVER_LOW, (uint32_t)&vq->avail);
-	wr(VIO_QUEUE_DRIVER_HIGH, 0);
-	wr(VIO_QUEUE_DEVICE_LOW, (uint32_t)&vq->used);
-	wr(VIO_QUEUE_DEVICE_HIGH, 0);
-	wr(VIO_QUEUE_READY, 1);
-	return rd(VIO_QUEUE_READY) == 1 ? 0 : -1;
-}
-
-static void make_avail(struct queue *vq, uint16_t head)
-{
-	uint16_t idx = vq->avail.idx;
-
-	vq->avail.ring[idx % VIO_QSIZE] = head;
-	__asm__ volatile("" ::: "memory");
-	*(volatile uint16_t *)&vq->avail.idx = (uint16_t)(idx + 1);
-}
-
 /* Receive buffer i: one device-writable descriptor of BUF_SIZE. */
 static void post_rx(uint16_t i)
 {
 	queues[RXQ].desc[i] = (struct vio_desc){(uint32_t)rx_buf[i], BUF_SIZE,
 						VIO_DESC_WRITE, 0};
-	make_avail(&queues[RXQ], i);
+	vio_queue_put(&queues[RXQ], i);
 }
 
 static int net_init(void)
 {
-	uint32_t magic = rd(VIO_MAGIC), version = rd(VIO_VERSION);
-	uint32_t id = rd(VIO_DEVICE_ID), w0, w1;
+	uint32_t w0, w1;
 
-	if (magic != 0x74726976 || version != 2 || id != NET_ID) {
-		gprintf("virtio-net: no virtio-net at 0x%08x: magic 0x%08x, "
-			"version %u, device id %u\n",
-			NET_BASE, magic, version, id);
+	if (vio_dev_probe(&nic))
 		return -1;
-	}
 	memset(queues, 0, sizeof(queues));
-	if (negotiate() || setup_queue(RXQ) || setup_queue(TXQ))
+	if (vio_dev_negotiate(&nic, F_MAC, 0) ||
+	    vio_queue_setup(&nic, RXQ, &queues[RXQ]) ||
+	    vio_queue_setup(&nic, TXQ, &queues[TXQ]))
 		return -1;
 	for (uint16_t i = 0; i < VIO_QSIZE; i++)
 		post_rx(i);
-	wr(VIO_STATUS, VIO_S_ACKNOWLEDGE | VIO_S_DRIVER | VIO_S_FEATURES_OK |
-			       VIO_S_DRIVER_OK);
-	w0 = rd(VIO_CONFIG);
-	w1 = rd(VIO_CONFIG + 4);
+	vio_dev_driver_ok(&nic);
+	w0 = vio_dev_read(&nic, VIO_CONFIG);
+	w1 = vio_dev_read(&nic, VIO_CONFIG + 4);
 	for (unsigned i = 0; i < 4; i++)
 		me[i] = (uint8_t)(w0 >> (8 * i));
 	me[4] = (uint8_t)w1;
@@ -176,7 +96,7 @@ static int net_init(void)
 /* Header (all zero: no offload) and a FRAME_LEN-byte frame to dst. */
 static void send(const uint8_t *dst, char kind, const char *text)
 {
-	struct queue *vq = &queues[TXQ];
+	struct vio_queue *vq = &queues[TXQ];
 	uint8_t *f = tx_buf + HDR;
 
 	memset(tx_buf, 0, sizeof(tx_buf));
@@ -187,11 +107,8 @@ static void send(const uint8_t *dst, char kind, const char *text)
 	f[14] = (uint8_t)kind;
 	memcpy(f + TEXT_OFF, text, strlen(text));
 	vq->desc[0] = (struct vio_desc){(uint32_t)tx_buf, sizeof(tx_buf), 0, 0};
-	make_avail(vq, 0);
-	wr(VIO_QUEUE_NOTIFY, TXQ);
-	if (*(volatile uint16_t *)&vq->used.idx == vq->last_used)
+	if (vio_queue_submit(&nic, TXQ, vq, 0, NULL))
 		fail("a transmitted frame was not given back");
-	vq->last_used = vq->used.idx;
 }
 
 static void send_hello(void)
@@ -268,19 +185,14 @@ static void on_frame(const uint8_t *buf, uint32_t used_len)
 /* Take what arrived, hand each buffer back. */
 static void poll_rx(void)
 {
-	struct queue *vq = &queues[RXQ];
+	uint32_t id, len;
 
-	while (*(volatile uint16_t *)&vq->used.idx != vq->last_used) {
-		uint16_t slot = vq->last_used % VIO_QSIZE;
-		uint32_t id = vq->used.ring[slot].id;
-
-		__asm__ volatile("" ::: "memory");
+	while (vio_queue_take(&queues[RXQ], &id, &len)) {
 		if (id >= VIO_QSIZE) {
 			fail("a used entry names no buffer of mine");
 			return;
 		}
-		on_frame(rx_buf[id], vq->used.ring[slot].len);
-		vq->last_used++;
+		on_frame(rx_buf[id], len);
 		post_rx((uint16_t)id);
 	}
 }
@@ -300,7 +212,7 @@ static int exchange(void)
 			got_hello ? "no reply" : "no hello from a peer");
 		return 1;
 	}
-	if (rd(VIO_STATUS) & VIO_S_NEEDS_RESET)
+	if (vio_dev_read(&nic, VIO_STATUS) & VIO_S_NEEDS_RESET)
 		fail("the device needs a reset");
 	gprintf("virtio-net: exchange done%s\n",
 		failures ? ", with failures" : ", every frame as expected");

@@ -381,6 +381,13 @@ static void test_bad_structures(void **state)
 	blen -= 4;
 	finish();
 	assert_refused("RMRR at 0x40: length 20, below the 24 bytes");
+
+	begin(0x26);
+	drhd(1, 0, 0xfed90000);
+	for (unsigned i = 0; i < DMAR_RMRR_MAX + 1; i++)
+		rmrr(0, 0x7c000000 + i * 0x1000ULL, 0x7c000fff + i * 0x1000ULL);
+	finish();
+	assert_refused("RMRR at 0x1c0: more than 16 reserved regions");
 }
 
 static void test_bad_scopes(void **state)

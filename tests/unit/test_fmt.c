@@ -151,6 +151,20 @@ static void test_str_copy(void **state)
 	assert_int_equal(str_copy(buf, "zz", 0), 0);
 }
 
+/* The reason in the buffer, cut to its size, and -1 to return. */
+static void test_fail_writes_reason(void **state)
+{
+	char why[16];
+
+	assert_int_equal(fmt_fail(why, sizeof(why), "block %u bad", 7), -1);
+	assert_string_equal(why, "block 7 bad");
+	assert_int_equal(fmt_fail(why, sizeof(why), "%s",
+				  "a reason that is "
+				  "too long"),
+			 -1);
+	assert_string_equal(why, "a reason that i");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_log_levels_prefix_and_lines),
 		cmocka_unit_test(test_log_long_line_is_cut_with_newline),
 		cmocka_unit_test(test_str_copy),
+		cmocka_unit_test(test_fail_writes_reason),
 	};
 	return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);
 }

@@ -152,38 +152,40 @@ static const uint64_t *qwords(hpa_t pa)
 	return read_cpu(NULL, pa);
 }
 
+/* The unit's walk in both views, the CPU's and as flushed: each must
+ * give `reason`; x[] gets what they found. */
+static void translate_both(const struct vtd_root *r, uint16_t s, uint64_t addr,
+			   bool write, unsigned reason, struct vtd_xlate x[2])
+{
+	vtd_read_fn views[] = {read_cpu, read_dev};
+
+	for (unsigned v = 0; v < 2; v++)
+		assert_int_equal(vtd_translate(views[v], NULL,
+					       vtd_root_rtaddr(r), s, addr,
+					       write, &x[v]),
+				 reason);
+}
+
 /* A translation that must succeed, in both views. */
 static void assert_xlate(const struct vtd_root *r, uint16_t s, uint64_t addr,
 			 bool write, hpa_t want, unsigned level, uint16_t did)
 {
-	vtd_read_fn views[] = {read_cpu, read_dev};
+	struct vtd_xlate x[2];
 
+	translate_both(r, s, addr, write, VTD_FAULT_NONE, x);
 	for (unsigned v = 0; v < 2; v++) {
-		struct vtd_xlate x;
-
-		assert_int_equal(vtd_translate(views[v], NULL,
-					       vtd_root_rtaddr(r), s, addr,
-					       write, &x),
-				 VTD_FAULT_NONE);
-		assert_int_equal(x.hpa, want);
-		assert_int_equal(x.level, level);
-		assert_int_equal(x.did, did);
+		assert_int_equal(x[v].hpa, want);
+		assert_int_equal(x[v].level, level);
+		assert_int_equal(x[v].did, did);
 	}
 }
 
 static void assert_fault(const struct vtd_root *r, uint16_t s, uint64_t addr,
 			 bool write, unsigned reason)
 {
-	vtd_read_fn views[] = {read_cpu, read_dev};
+	struct vtd_xlate x[2];
 
-	for (unsigned v = 0; v < 2; v++) {
-		struct vtd_xlate x;
-
-		assert_int_equal(vtd_translate(views[v], NULL,
-					       vtd_root_rtaddr(r), s, addr,
-					       write, &x),
-				 reason);
-	}
+	translate_both(r, s, addr, write, reason, x);
 }
 
 struct vm {
@@ -196,6 +198,28 @@ static void vm_new(struct vm *vm, uint16_t did, hpa_t mem, bool large)
 	assert_int_equal(vtd_domain_init(&vm->d, &ops, did, large), 0);
 	vm->mem = mem;
 	assert_int_equal(vtd_map(&vm->d, 0, mem, VM_SIZE, VTD_RW), 0);
+}
+
+/* A root table, and an empty domain `did` (2 MiB pages if `large`)
+ * attached for the device s. */
+static void root_with_domain(struct vtd_root *r, struct vtd_domain *d,
+			     uint16_t did, bool large, uint16_t s)
+{
+	assert_int_equal(vtd_root_init(r, &ops), 0);
+	assert_int_equal(vtd_domain_init(d, &ops, did, large), 0);
+	assert_int_equal(vtd_attach(r, s, d), 0);
+}
+
+/* The root and one or two domains (b may be NULL) torn down, and every
+ * table page given back. */
+static void destroy_tables(struct vtd_root *r, struct vtd_domain *a,
+			   struct vtd_domain *b)
+{
+	vtd_root_destroy(r);
+	vtd_domain_destroy(a);
+	if (b)
+		vtd_domain_destroy(b);
+	assert_int_equal(live_pages(), 0);
 }
 
 /* ---- layout ------------------------------------------------------------ */
@@ -243,9 +267,7 @@ static void test_entries_bit_exact(void **state)
 	assert_int_equal(d.table_pages, 4);
 	assert_int_equal(r.table_pages, 2);
 
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&d);
-	assert_int_equal(live_pages(), 0);
+	destroy_tables(&r, &d, NULL);
 }
 
 /* ---- isolation --------------------------------------------------------- */
@@ -289,10 +311,7 @@ static void test_device_of_a_cannot_reach_b(void **state)
 	assert_fault(&r, sid(1, 0, 1), 0, false, VTD_FAULT_CTX_NOT_PRESENT);
 	assert_fault(&r, sid(3, 0, 0), 0, false, VTD_FAULT_ROOT_NOT_PRESENT);
 
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&a.d);
-	vtd_domain_destroy(&b.d);
-	assert_int_equal(live_pages(), 0);
+	destroy_tables(&r, &a.d, &b.d);
 }
 
 /* Detach: the device faults from then on; attach twice is refused. */
@@ -316,10 +335,7 @@ static void test_attach_detach(void **state)
 	assert_int_equal(vtd_attached_did(&r, s), -1);
 	assert_int_equal(vtd_attach(&r, s, &b.d), 0);
 	assert_xlate(&r, s, 0x3000, true, VM_B_HPA + 0x3000, 1, 8);
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&a.d);
-	vtd_domain_destroy(&b.d);
-	assert_int_equal(live_pages(), 0);
+	destroy_tables(&r, &a.d, &b.d);
 }
 
 /* ---- faults and permissions ------------------------------------------ */
@@ -330,9 +346,7 @@ static void test_unmapped_and_out_of_range_fault(void **state)
 	struct vtd_domain d;
 	uint16_t s = sid(0, 2, 0);
 
-	assert_int_equal(vtd_root_init(&r, &ops), 0);
-	assert_int_equal(vtd_domain_init(&d, &ops, 3, true), 0);
-	assert_int_equal(vtd_attach(&r, s, &d), 0);
+	root_with_domain(&r, &d, 3, true, s);
 	/* An empty domain: every access faults. */
 	assert_fault(&r, s, 0, false, VTD_FAULT_NO_READ);
 	assert_fault(&r, s, 0, true, VTD_FAULT_NO_WRITE);
@@ -344,8 +358,7 @@ static void test_unmapped_and_out_of_range_fault(void **state)
 	assert_fault(&r, s, 1ULL << 48, false, VTD_FAULT_BEYOND_MGAW);
 	assert_fault(&r, s, (1ULL << 48) | 0x10000, false,
 		     VTD_FAULT_BEYOND_MGAW);
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&d);
+	destroy_tables(&r, &d, NULL);
 }
 
 static void test_permissions(void **state)
@@ -354,9 +367,7 @@ static void test_permissions(void **state)
 	struct vtd_domain d;
 	uint16_t s = sid(0, 2, 0);
 
-	assert_int_equal(vtd_root_init(&r, &ops), 0);
-	assert_int_equal(vtd_domain_init(&d, &ops, 3, true), 0);
-	assert_int_equal(vtd_attach(&r, s, &d), 0);
+	root_with_domain(&r, &d, 3, true, s);
 	assert_int_equal(vtd_map(&d, 0, 0x200000, M2, VTD_READ), 0);
 	assert_int_equal(vtd_map(&d, M2, 0x400000, K4, VTD_WRITE), 0);
 	assert_int_equal(vtd_map(&d, M2 + K4, 0x500000, K4, VTD_RW), 0);
@@ -370,8 +381,7 @@ static void test_permissions(void **state)
 	assert_int_equal(vtd_map(&d, 8 * M2, 0, K4, 0), -1);
 	assert_int_equal(vtd_map(&d, 8 * M2, 0, K4, VTD_RW | 4), -1);
 	assert_int_equal(vtd_map(&d, 8 * M2, 0, K4, 0x80), -1);
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&d);
+	destroy_tables(&r, &d, NULL);
 }
 
 /* ---- superpages -------------------------------------------------------- */
@@ -414,10 +424,7 @@ static void test_superpages_where_allowed(void **state)
 	assert_int_equal(vtd_map(&small, 0, 0x10000000, 2 * M2, VTD_RW), 0);
 	assert_int_equal(level_at(&r, s2, M2), 1);
 	assert_int_equal(small.table_pages, 1 + 1 + 1 + 2);
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&big);
-	vtd_domain_destroy(&small);
-	assert_int_equal(live_pages(), 0);
+	destroy_tables(&r, &big, &small);
 }
 
 /* 12 KiB out of a 2 MiB page: split into 4 KiB pages, the rest stays. */
@@ -427,9 +434,7 @@ static void test_unmap_splits_superpage(void **state)
 	struct vtd_domain d;
 	uint16_t s = sid(0, 4, 0);
 
-	assert_int_equal(vtd_root_init(&r, &ops), 0);
-	assert_int_equal(vtd_domain_init(&d, &ops, 1, true), 0);
-	assert_int_equal(vtd_attach(&r, s, &d), 0);
+	root_with_domain(&r, &d, 1, true, s);
 	assert_int_equal(
 		vtd_map(&d, 0, 0x40000000 + 0x4000000, 2 * M2, VTD_READ), 0);
 	assert_int_equal(vtd_unmap(&d, M2 + K4, 3 * K4), 0);
@@ -447,9 +452,7 @@ static void test_unmap_splits_superpage(void **state)
 	assert_int_equal(vtd_unmap(&d, 0x800, K4), -1);
 	assert_int_equal(vtd_unmap(&d, 0, 0), -1);
 	assert_int_equal(vtd_unmap(&d, (1ULL << 48) - K4, 2 * K4), -1);
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&d);
-	assert_int_equal(live_pages(), 0);
+	destroy_tables(&r, &d, NULL);
 }
 
 static void test_map_refusals_change_nothing(void **state)
@@ -511,15 +514,12 @@ static void test_noncoherent_unit_needs_flushes(void **state)
 	vtd_domain_destroy(&d);
 
 	/* With flushes, an unmap is seen too. */
-	assert_int_equal(vtd_root_init(&r, &ops), 0);
-	assert_int_equal(vtd_domain_init(&d, &ops, 1, true), 0);
+	root_with_domain(&r, &d, 1, true, s);
 	assert_int_equal(vtd_map(&d, 0, VM_A_HPA, M2, VTD_RW), 0);
-	assert_int_equal(vtd_attach(&r, s, &d), 0);
 	assert_xlate(&r, s, 0x100, true, VM_A_HPA + 0x100, 2, 1);
 	assert_int_equal(vtd_unmap(&d, 0, M2), 0);
 	assert_fault(&r, s, 0x100, true, VTD_FAULT_NO_WRITE);
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&d);
+	destroy_tables(&r, &d, NULL);
 }
 
 /* ---- the walker's own checks ----------------------------------------- */
@@ -531,10 +531,8 @@ static void test_walker_reserved_and_invalid(void **state)
 	uint16_t s = sid(0, 4, 0);
 	uint64_t *ce, *pml4, saved;
 
-	assert_int_equal(vtd_root_init(&r, &ops), 0);
-	assert_int_equal(vtd_domain_init(&d, &ops, 9, true), 0);
+	root_with_domain(&r, &d, 9, true, s);
 	assert_int_equal(vtd_map(&d, 0, 0x800000, M2, VTD_RW), 0);
-	assert_int_equal(vtd_attach(&r, s, &d), 0);
 	ce = (uint64_t *)read_cpu(NULL, qwords(r.table)[0] & ~0xfffULL) +
 	     0x20 * 2;
 	pml4 = (uint64_t *)read_cpu(NULL, d.pml4);
@@ -571,9 +569,7 @@ static void test_walker_reserved_and_invalid(void **state)
 			vtd_translate(read_cpu, NULL, 0x1000, s, 0, false, &x),
 			VTD_FAULT_ROOT_TABLE);
 	}
-	vtd_root_destroy(&r);
-	vtd_domain_destroy(&d);
-	assert_int_equal(live_pages(), 0);
+	destroy_tables(&r, &d, NULL);
 }
 
 int main(void)

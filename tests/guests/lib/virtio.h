@@ -1,10 +1,14 @@
 /*
- * tests/guests/lib/virtio.h - a very small virtio-mmio block driver for
- * the test guests: find the device, negotiate, set up queue 0 in the
- * guest's own memory, and do one request at a time, polling the used
- * ring (no interrupts yet). Also the raw queue, so that a hostile guest
- * can put garbage in it. Implemented in tests/guests/lib/virtio/virtio.c,
- * which only the guests listed in VIRTIO_GUESTS (guests.mk) link.
+ * tests/guests/lib/virtio.h - a very small polling virtio-mmio driver
+ * for the test guests, in two parts. The transport (lib/virtio/mmio.c):
+ * any device's register window, probing, feature negotiation, split
+ * virtqueues in the guest's own memory (set up, put a buffer on the
+ * available ring, take one from the used ring), used by the block and
+ * the network guests alike. The block driver on top (lib/virtio/blk.c):
+ * the disk at the first window with queue 0 at vio_q, one request at a
+ * time; also the raw queue, so that a hostile guest can put garbage in
+ * it. Only the guests listed in VIRTIO_GUESTS (guests.mk) link them.
+ * No interrupts: the guests poll the used rings.
  * Runs in the guest: 32-bit protected mode, paging off (guest-physical
  * addresses are pointers).
  * virtio 1.1 spec: "MMIO-specific Initialization And Device Operation",
@@ -42,6 +46,14 @@
 #define VIO_QUEUE_DEVICE_HIGH 0x0a4
 #define VIO_CONFIG	      0x100
 
+/* "MMIO Device Register Layout": MagicValue ("virt") and Version */
+#define VIO_MAGIC_VALUE	   0x74726976u
+#define VIO_VERSION_MODERN 2u
+
+/* "Device Types" */
+#define VIO_ID_NET 1u
+#define VIO_ID_BLK 2u
+
 #define VIO_S_ACKNOWLEDGE  1
 #define VIO_S_DRIVER	   2
 #define VIO_S_DRIVER_OK	   4
@@ -72,7 +84,8 @@ struct vio_desc {
 	uint16_t next;
 };
 
-/* Queue 0, in the guest's memory, laid out as the spec asks. */
+/* A split virtqueue of VIO_QSIZE entries in the guest's memory, laid
+ * out as the spec asks; last_used is the driver's own. */
 struct vio_queue {
 	struct vio_desc desc[VIO_QSIZE] __attribute__((aligned(16)));
 	struct {
@@ -88,6 +101,46 @@ struct vio_queue {
 	uint16_t last_used;
 };
 
+/* One virtio-mmio device the guest drives. */
+struct vio_dev {
+	uint32_t base;	  /* guest-physical address of its registers */
+	uint32_t id;	  /* the device type it must be (VIO_ID_...) */
+	const char *kind; /* its name in messages: "virtio-blk" */
+};
+
+/* ---- the transport (lib/virtio/mmio.c) */
+uint32_t vio_dev_read(const struct vio_dev *d, uint32_t off);
+void vio_dev_write(const struct vio_dev *d, uint32_t off, uint32_t v);
+/* MagicValue, Version 2 and d->id at d->base: 0, or -1 after printing
+ * what is there ("no virtio-blk at 0xd0000000: magic ..."). */
+int vio_dev_probe(const struct vio_dev *d);
+/* Reset, ACKNOWLEDGE, DRIVER; accept VERSION_1 (which the device must
+ * offer), every feature of the low word in `need` (which it must offer
+ * too) and those of `want` it offers; FEATURES_OK. 0, or -1 after
+ * printing why. */
+int vio_dev_negotiate(const struct vio_dev *d, uint32_t need, uint32_t want);
+/* Queue `index` of VIO_QSIZE entries at q, which must not be ready yet:
+ * 0, or -1 after printing why. q is the caller's, zeroed by the caller. */
+int vio_queue_setup(const struct vio_dev *d, unsigned index,
+		    struct vio_queue *q);
+/* DRIVER_OK, after the queues are set up. */
+void vio_dev_driver_ok(const struct vio_dev *d);
+/* Put the chain at `head` on q's available ring; the device is not
+ * notified (a receive buffer waits there for a frame). */
+void vio_queue_put(struct vio_queue *q, uint16_t head);
+/* The next entry of q's used ring, if the device has put one there:
+ * true with the chain's head in *id and the length written in *len. */
+bool vio_queue_take(struct vio_queue *q, uint32_t *id, uint32_t *len);
+/* Put head on queue `index` (at q), notify, and wait for the used ring
+ * to move: 0 with the entry taken (*used_len, may be NULL, gets the
+ * length the device reported), or -1 when it did not move. */
+int vio_queue_submit(const struct vio_dev *d, unsigned index,
+		     struct vio_queue *q, uint16_t head, uint32_t *used_len);
+
+/* ---- the block driver (lib/virtio/blk.c) */
+
+/* The disk: VIO_ID_BLK at VIO_BASE, and its queue 0. */
+extern const struct vio_dev vio_blk;
 extern struct vio_queue vio_q;
 
 /* The byte at offset `byte` of sector `sector` of the test disk image
@@ -97,6 +150,7 @@ static inline uint8_t disk_pattern(uint32_t sector, uint32_t byte)
 	return (uint8_t)(sector * 13 + byte * 7 + 0x21);
 }
 
+/* The disk's registers: vio_dev_read/vio_dev_write on vio_blk. */
 uint32_t vio_read(uint32_t off);
 void vio_write(uint32_t off, uint32_t v);
 
@@ -109,8 +163,8 @@ int vio_blk_init(uint32_t extra);
  * (may be NULL) gets the length the device reported. */
 int vio_blk_request(uint32_t type, uint64_t sector, void *data, uint32_t len,
 		    uint32_t *used_len);
-/* Put head on the available ring, notify, and wait for the used ring
- * to move: 0, or -1 when it did not. */
+/* vio_queue_submit on the disk's queue 0: 0, or -1 when the used ring
+ * did not move. */
 int vio_submit(uint16_t head);
 /* Reset the device (status 0) and forget the queue. */
 void vio_reset(void);
