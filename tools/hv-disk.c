@@ -318,16 +318,24 @@ static void print_thin_info(const struct image *im)
 	printf("file size: %llu bytes\n", (unsigned long long)im->file_bytes);
 }
 
+/* image_open; a damaged image is reported by name, and gives false. */
+static bool image_open_reported(struct image *im, const char *name,
+				enum format fmt)
+{
+	if (!image_open(im, name, fmt))
+		return true;
+	printf("%s: damaged %s image: %s\n", name, im->thin ? "thin" : "raw",
+	       im->why);
+	return false;
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	enum format fmt = parse_format(&argc, &argv);
 	struct image im = {0};
 
-	if (image_open(&im, argv[1], fmt)) {
-		printf("%s: damaged %s image: %s\n", argv[1],
-		       im.thin ? "thin" : "raw", im.why);
+	if (!image_open_reported(&im, argv[1], fmt))
 		return EXIT_DAMAGED;
-	}
 	if (im.thin) {
 		print_thin_info(&im);
 	} else {
@@ -355,11 +363,8 @@ static int cmd_check(int argc, char **argv)
 	enum format fmt = parse_format(&argc, &argv);
 	struct image im = {0};
 
-	if (image_open(&im, argv[1], fmt)) {
-		printf("%s: damaged %s image: %s\n", argv[1],
-		       im.thin ? "thin" : "raw", im.why);
+	if (!image_open_reported(&im, argv[1], fmt))
 		return EXIT_DAMAGED;
-	}
 	if (!im.thin) {
 		printf("%s: raw image of %llu bytes: nothing more to check\n",
 		       argv[1], (unsigned long long)im.file_bytes);
