@@ -11,6 +11,7 @@
 #define KERNEL_CONFIG_H
 
 #include "kernel/boot_info.h"
+#include "kernel/disk_spec.h"
 #include "lib/log.h"
 #include "lib/macaddr.h"
 
@@ -54,12 +55,12 @@ struct vm_config {
 	char cmdline[VM_CMDLINE_MAX];
 	unsigned module_count;
 	char modules[VM_MODULES_MAX][BOOT_NAME_MAX]; /* boot module names */
-	char disk[BOOT_NAME_MAX]; /* boot module with its disk image, or "" */
-	unsigned disk_line;	  /* where `disk` is set */
-	bool nic;		  /* `nic`: a virtio-net NIC on the vswitch */
-	bool nic_mac_given;	  /* its MAC was written, not derived */
-	struct mac_addr nic_mac;  /* given, or mac_from_name(name) */
-	unsigned nic_line;	  /* where `nic` is set */
+	struct disk_spec disk;	 /* `disk`; source DISK_NONE: no disk */
+	unsigned disk_line;	 /* where `disk` is set */
+	bool nic;		 /* `nic`: a virtio-net NIC on the vswitch */
+	bool nic_mac_given;	 /* its MAC was written, not derived */
+	struct mac_addr nic_mac; /* given, or mac_from_name(name) */
+	unsigned nic_line;	 /* where `nic` is set */
 	enum on_crash on_crash;
 	/* `apic_virtualization = off`: the local APIC is trapped and
 	 * emulated even when the CPU could virtualize it */

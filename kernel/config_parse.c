@@ -457,11 +457,12 @@ static int vm_modules(struct parser *p, const struct key *k, const char *v)
 
 static int vm_disk(struct parser *p, const struct key *k, const char *v)
 {
-	struct span s = {v, strlen(v)};
+	char why[96];
 
-	if (check_module_name(p, k, s))
-		return -1;
-	str_copy(p->vm->disk, v, sizeof(p->vm->disk));
+	if (disk_spec_parse(v, &p->vm->disk, why, sizeof(why))) {
+		p->vm->disk.source = DISK_NONE;
+		return bad(p, k, v, why);
+	}
 	p->vm->disk_line = p->line;
 	return 0;
 }
@@ -546,8 +547,9 @@ static const struct key vm_keys[] = {
 	 .expect = "up to 8 boot module names separated by commas"},
 	{.name = "disk",
 	 .parse = vm_disk,
-	 .expect = "a boot module name holding a raw disk image of whole "
-		   "512-byte sectors, such as disk.img"},
+	 .expect = "SOURCE [raw|thin] [ro] [shared], SOURCE a boot module "
+		   "(disk.img) or a host disk (ata1-master, ata1-master:p2, "
+		   "ata1-master@2048+65536)"},
 	{.name = "nic",
 	 .parse = vm_nic,
 	 .expect = "yes (a MAC derived from the VM's name), no, or a "
@@ -960,30 +962,48 @@ static bool vm_loads(const struct vm_config *vm, const char *name)
 	return false;
 }
 
-/* A disk is written by its VM: no other VM may have it, as its disk or
- * as a kernel or module (which a restart loads again). */
+/* Two VMs have the same disk source, and one of them may write it
+ * without both saying `shared`. (Overlapping areas of a host disk are
+ * found when the partitions are read: vmx/vm_disk.c.) */
+static bool disk_conflict(const struct disk_spec *a, const struct disk_spec *b)
+{
+	char sa[BOOT_NAME_MAX + 48], sb[BOOT_NAME_MAX + 48];
+
+	if (a->source != b->source || (a->read_only && b->read_only) ||
+	    (a->shared && b->shared))
+		return false;
+	disk_spec_source(a, sa, sizeof(sa));
+	disk_spec_source(b, sb, sizeof(sb));
+	return strcmp(sa, sb) == 0;
+}
+
+/* A disk is written by its VM: no other VM may have it (unless both
+ * say `shared`), nor load it as a kernel or module (which a restart
+ * loads again). */
 static void check_disk(struct parser *p, struct vm_config *vm)
 {
 	struct hv_config *cfg = p->cfg;
+	const char *name = vm->disk.name;
 
 	p->section = SEC_VM;
 	p->vm = vm;
 	for (unsigned j = 0; j < cfg->vm_count; j++) {
 		const struct vm_config *o = &cfg->vms[j];
 
-		if (o != vm && o < vm && strcmp(o->disk, vm->disk) == 0) {
+		if (o != vm && o < vm && disk_conflict(&o->disk, &vm->disk)) {
 			fail_at(p, vm->disk_line,
 				"key 'disk': %s is already the disk of vm %s "
-				"(line %u); a disk belongs to one VM",
-				vm->disk, o->name, o->disk_line);
+				"(line %u); a disk belongs to one VM unless "
+				"both say shared (or both ro)",
+				name, o->name, o->disk_line);
 			return;
 		}
-		if (vm_loads(o, vm->disk)) {
+		if (vm->disk.source == DISK_MODULE && vm_loads(o, name)) {
 			fail_at(p, vm->disk_line,
 				"key 'disk': %s is also a kernel or module of "
 				"vm %s; a disk image must be a module of its "
 				"own",
-				vm->disk, o->name);
+				name, o->name);
 			return;
 		}
 	}
@@ -992,7 +1012,7 @@ static void check_disk(struct parser *p, struct vm_config *vm)
 static void check_disks(struct parser *p)
 {
 	for (unsigned i = 0; i < p->cfg->vm_count; i++)
-		if (p->cfg->vms[i].disk[0])
+		if (p->cfg->vms[i].disk.source != DISK_NONE)
 			check_disk(p, &p->cfg->vms[i]);
 }
 

@@ -97,8 +97,14 @@ void config_describe_vm(const struct vm_config *vm, char *buf, size_t n)
 	    vm->vcpus == 1 ? "" : "s", vm->cpu_weight, vm->kernel);
 	for (unsigned i = 0; i < vm->module_count; i++)
 		add(&t, "%s%s", i ? ", " : ", modules ", vm->modules[i]);
-	if (vm->disk[0])
-		add(&t, ", disk %s", vm->disk);
+	if (vm->disk.source != DISK_NONE) {
+		char src[BOOT_NAME_MAX + 48];
+
+		disk_spec_source(&vm->disk, src, sizeof(src));
+		add(&t, ", disk %s%s%s%s", src, vm->disk.thin ? " thin" : "",
+		    vm->disk.read_only ? " ro" : "",
+		    vm->disk.shared ? " shared" : "");
+	}
 	if (vm->nic) {
 		char mac[MAC_STR_SIZE];
 
@@ -142,13 +148,14 @@ static int check_module(struct vm_config *vm, const struct boot_info *bi,
 static int check_disk(struct vm_config *vm, const struct boot_info *bi,
 		      struct text *t)
 {
-	const struct boot_module *m = boot_info_module(bi, vm->disk);
+	const char *name = vm->disk.name;
+	const struct boot_module *m = boot_info_module(bi, name);
 
-	if (!vm->disk[0])
-		return 0;
+	if (vm->disk.source != DISK_MODULE)
+		return 0; /* a host disk is looked for when the VM is built */
 	add(t, "%s:%u: key 'disk': ", CONFIG_MODULE_NAME, vm->disk_line);
 	if (!m) {
-		add(t, "%s is not a boot module (loaded: ", vm->disk);
+		add(t, "%s is not a boot module (loaded: ", name);
 		add_module_list(t, bi);
 		add(t, "); expected a boot module holding a raw disk image");
 		return refuse(vm, t);
@@ -157,7 +164,7 @@ static int check_disk(struct vm_config *vm, const struct boot_info *bi,
 		add(t,
 		    "module %s is %lu bytes, not a whole number of 512-byte "
 		    "sectors; expected a raw disk image of whole sectors",
-		    vm->disk, (unsigned long)m->size);
+		    name, (unsigned long)m->size);
 		return refuse(vm, t);
 	}
 	t->len = 0;

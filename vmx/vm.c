@@ -24,6 +24,7 @@
 #include "vmx/vcpu_intr.h"
 #include "vmx/vm_control.h"
 #include "vmx/vm.h"
+#include "vmx/vm_disk.h"
 #include "vmx/vm_net.h"
 #include "vmx/vmxon.h"
 
@@ -93,12 +94,6 @@ static void vm_uart_irq(void *ctx, bool level)
 static void vm_sci(void *ctx, bool asserted)
 {
 	vm_set_irq(ctx, PC_IRQ_SCI, asserted);
-}
-
-/* The disk's virtio-mmio line (level) */
-static void vm_blk_irq(void *ctx, bool level)
-{
-	vm_set_irq(ctx, PC_IRQ_VIRTIO_BLK, level);
 }
 
 /* The PIT's channel 0 output: an edge on ISA IRQ 0 */
@@ -357,56 +352,6 @@ static int vm_load_kernel(struct vm *vm, const struct vm_config *cfg,
 	if (lx_is_bzimage(phys_to_virt(k->start), k->size))
 		return vm_load_linux(vm, cfg, k, mods, &mem, boot, err, n);
 	return vm_load_multiboot(cfg, k, mods, &mem, boot, err, n);
-}
-
-static void *vm_ram_map(void *ctx, gpa_t gpa, uint64_t len)
-{
-	return vm_gpa_to_hva(ctx, gpa, len);
-}
-
-/* `disk = NAME`: the boot module as a RAM disk, behind virtio-blk at the
- * first virtio-mmio window (docs/virtio.md). */
-static int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
-		       const struct boot_info *bi, char *err, size_t n)
-{
-	const struct boot_module *m = boot_info_module(bi, cfg->disk);
-	struct mmio_device window;
-	char name[64];
-
-	if (!cfg->disk[0])
-		return 0;
-	if (!m || ramdisk_init(&vm->disk, m->name, phys_to_virt(m->start),
-			       m->size, false)) {
-		fmt_snprintf(err, n,
-			     "disk '%s' is not a boot module of whole "
-			     "512-byte sectors",
-			     cfg->disk);
-		return -1;
-	}
-	if (vm->ram_size > VIRTIO_MMIO_BASE) {
-		fmt_snprintf(err, n,
-			     "its RAM would cover the device windows at "
-			     "0x%lx: a VM with a disk has at most %lu MiB",
-			     (unsigned long)VIRTIO_MMIO_BASE,
-			     (unsigned long)(VIRTIO_MMIO_BASE / MIB));
-		return -1;
-	}
-	vm->ram_access = (struct guest_ram){vm_ram_map, vm};
-	fmt_snprintf(name, sizeof(name), "vm %s: virtio-blk at 0x%lx", vm->name,
-		     (unsigned long)VIRTIO_MMIO_BASE);
-	virtio_blk_init(&vm->blk, &vm->disk.backend, name, VIRTIO_MMIO_BASE,
-			&vm->ram_access);
-	virtio_mmio_set_irq(&vm->blk.mmio, vm_blk_irq, vm);
-	window = virtio_mmio_device(&vm->blk.mmio);
-	if (mmiobus_add(&vm->mmio, &window)) {
-		fmt_snprintf(err, n, "no room on its MMIO bus for the disk");
-		return -1;
-	}
-	vm->has_disk = true;
-	pr_info("vm %s: disk %s (%lu sectors) as virtio-blk at 0x%lx", vm->name,
-		m->name, (unsigned long)vm->disk.backend.sectors,
-		(unsigned long)VIRTIO_MMIO_BASE);
-	return 0;
 }
 
 static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)

@@ -11,6 +11,8 @@
 #define VMX_VM_H
 
 #include "drivers/block/ramdisk.h"
+#include "drivers/block/raw.h"
+#include "drivers/block/thin.h"
 #include "drivers/virt/mmiobus.h"
 #include "drivers/virt/acpi_pm.h"
 #include "drivers/virt/i8042.h"
@@ -84,7 +86,13 @@ struct vm {
 	struct mmio_bus mmio;	     /* device windows (docs/virtio.md) */
 	struct guest_ram ram_access; /* how its devices reach its RAM */
 	bool has_disk;
-	struct ramdisk disk; /* from the boot module named by `disk` */
+	union { /* `disk` (vmx/vm_disk.c): each begins with its backend */
+		struct blk_backend backend;
+		struct ramdisk ram;    /* a boot module */
+		struct raw_disk raw;   /* an area of a host disk */
+		struct thin_disk thin; /* a thin image on one */
+	} disk;
+	char disk_name[BOOT_NAME_MAX + 48]; /* its source, as configured */
 	struct virtio_blk blk;
 	bool has_nic;
 	struct virtio_net nic; /* on the hypervisor's switch (vm_net.c) */

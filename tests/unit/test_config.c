@@ -754,7 +754,8 @@ static void test_check_vm_disk(void **state)
 	add_sized_module("odd.img", 1000);
 	add_sized_module("empty.img", 0);
 	vm = one_vm("disk = disk.img\n");
-	assert_string_equal(vm->disk, "disk.img");
+	assert_int_equal(vm->disk.source, DISK_MODULE);
+	assert_string_equal(vm->disk.name, "disk.img");
 	assert_int_equal(vm->disk_line, 3);
 	assert_int_equal(check(vm, 100, 1, err), 0);
 	assert_string_equal(err, "");
@@ -792,7 +793,8 @@ static void test_disk_sharing(void **state)
 	assert_false(cfg.vms[1].valid);
 	assert_string_equal(cfg.vms[1].error,
 			    "hv.cfg:6: key 'disk': d.img is already the disk "
-			    "of vm a (line 3); a disk belongs to one VM");
+			    "of vm a (line 3); a disk belongs to one VM "
+			    "unless both say shared (or both ro)");
 	assert_false(cfg.vms[2].valid);
 	assert_string_equal(cfg.vms[2].error,
 			    "hv.cfg:9: key 'disk': k is also a kernel or "
@@ -803,8 +805,44 @@ static void test_disk_sharing(void **state)
 	assert_diag("hv.cfg:15: key 'disk': m is also a kernel or module of "
 		    "vm d");
 	assert_int_equal(parse("[vm a]\nkernel = k\ndisk = two words\n"), 1);
-	assert_diag("key 'disk': \"two words\" is not one module name; "
-		    "expected a boot module name holding a raw disk image");
+	assert_diag("key 'disk': \"two words\" has option \"words\"; the "
+		    "options are raw, thin, ro and shared; expected SOURCE "
+		    "[raw|thin] [ro] [shared]");
+}
+
+/* A host disk area: two writers need `shared` on both; readers only
+ * may share it; different areas are for vmx/vm_disk.c to compare. */
+static void test_host_disk_sharing(void **state)
+{
+	assert_int_equal(
+		parse("[vm a]\nkernel = k\ndisk = ata1-master:p1\n"
+		      "[vm b]\nkernel = k\ndisk = ata1-master:p1 thin\n"
+		      "[vm c]\nkernel = k\ndisk = ata1-master:p2 shared\n"
+		      "[vm d]\nkernel = k\ndisk = ata1-master:p2 shared\n"
+		      "[vm e]\nkernel = k\ndisk = ata1-master:p3 ro\n"
+		      "[vm f]\nkernel = k\ndisk = ata1-master:p3 ro\n"
+		      "[vm g]\nkernel = k\ndisk = ata1-master:p4\n"
+		      "[vm h]\nkernel = k\n"
+		      "disk = ata1-master@2048+4096 ro thin\n"),
+		1);
+	assert_true(cfg.vms[0].valid);
+	assert_false(cfg.vms[1].valid);
+	assert_string_equal(cfg.vms[1].error,
+			    "hv.cfg:6: key 'disk': ata1-master is already the "
+			    "disk of vm a (line 3); a disk belongs to one VM "
+			    "unless both say shared (or both ro)");
+	for (unsigned i = 2; i < 8; i++)
+		assert_true(cfg.vms[i].valid);
+	assert_int_equal(cfg.vms[6].disk.source, DISK_HOST);
+	assert_int_equal(cfg.vms[6].disk.partition, 4);
+	assert_int_equal(cfg.vms[7].disk.area, DISK_EXTENT);
+	assert_int_equal(cfg.vms[7].disk.first, 2048);
+	assert_int_equal(cfg.vms[7].disk.sectors, 4096);
+	assert_true(cfg.vms[7].disk.thin && cfg.vms[7].disk.read_only);
+	assert_false(cfg.vms[7].disk.shared);
+	assert_int_equal(parse("[vm a]\nkernel = k\ndisk = m.img thin\n"), 1);
+	assert_diag("key 'disk': \"m.img thin\" is a boot module with option "
+		    "thin; a thin image must be on a host disk");
 }
 
 /* `nic`: yes derives the MAC from the name, a MAC is taken as given, no
@@ -907,6 +945,7 @@ int main(void)
 				       setup_boot_info),
 		cmocka_unit_test_setup(test_check_vm_disk, setup_boot_info),
 		cmocka_unit_test(test_disk_sharing),
+		cmocka_unit_test(test_host_disk_sharing),
 		cmocka_unit_test(test_nic),
 		cmocka_unit_test(test_describe_vm),
 	};
