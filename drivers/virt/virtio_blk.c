@@ -57,45 +57,90 @@ static void blk_reset(void *dev)
 	UNUSED(dev); /* requests are done inside the notify: none pending */
 }
 
-/* ---- data transfers, one sector at a time --------------------------- */
+/* ---- data transfers ----------------------------------------------------- */
 
-/* IN: sectors from the backend into the writable part. */
+/* The guest's buffer for sectors [i, i + n) of the data at byte base of
+ * the chain's writable (or readable) part, when they lie in one buffer;
+ * else NULL. */
+static uint8_t *blk_ptr(const struct virtq_chain *c, bool to_guest,
+			uint64_t base, uint32_t i, uint32_t n)
+{
+	uint64_t off = base + (uint64_t)i * BLK_SECTOR_SIZE;
+	uint64_t len = (uint64_t)n * BLK_SECTOR_SIZE;
+
+	if (to_guest)
+		return virtq_chain_write_ptr(c, off, len);
+	return (uint8_t *)virtq_chain_read_ptr(c, off, len);
+}
+
+/*
+ * The most sectors from sector i (at most max) that lie in one buffer
+ * of the guest's, found by bisection, and where they are: a request
+ * then reaches the backend as one call per buffer, not per sector. 0
+ * when sector i itself is split across buffers.
+ */
+static uint32_t blk_run(const struct virtq_chain *c, bool to_guest,
+			uint64_t base, uint32_t i, uint32_t max, uint8_t **p)
+{
+	uint32_t lo = 1, hi = max;
+
+	*p = blk_ptr(c, to_guest, base, i, 1);
+	if (!*p)
+		return 0;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo + 1) / 2;
+
+		if (blk_ptr(c, to_guest, base, i, mid))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/* IN: sectors from the backend into the writable part, a buffer's run
+ * at a time (a sector split across buffers through the bounce). */
 static int blk_read(struct virtio_blk *b, uint64_t sector, uint32_t count)
 {
-	for (uint32_t i = 0; i < count; i++) {
-		uint64_t off = (uint64_t)i * BLK_SECTOR_SIZE;
-		uint8_t *p =
-			virtq_chain_write_ptr(&b->chain, off, BLK_SECTOR_SIZE);
+	for (uint32_t i = 0; i < count;) {
+		uint8_t *p;
+		uint32_t n = blk_run(&b->chain, true, 0, i, count - i, &p);
 
-		if (p) {
-			if (b->backend->read(b->backend, sector + i, p, 1))
+		if (n) {
+			if (b->backend->read(b->backend, sector + i, p, n))
 				return -1;
+			i += n;
 			continue;
 		}
 		if (b->backend->read(b->backend, sector + i, b->bounce, 1))
 			return -1;
-		virtq_chain_write(&b->chain, off, b->bounce, BLK_SECTOR_SIZE);
+		virtq_chain_write(&b->chain, (uint64_t)i * BLK_SECTOR_SIZE,
+				  b->bounce, BLK_SECTOR_SIZE);
+		i++;
 	}
 	return 0;
 }
 
 /* OUT: sectors from the readable part (after the header) to the
- * backend. */
+ * backend, a buffer's run at a time. */
 static int blk_write(struct virtio_blk *b, uint64_t sector, uint32_t count)
 {
-	for (uint32_t i = 0; i < count; i++) {
-		uint64_t off =
-			VIRTIO_BLK_HDR_SIZE + (uint64_t)i * BLK_SECTOR_SIZE;
-		const uint8_t *p =
-			virtq_chain_read_ptr(&b->chain, off, BLK_SECTOR_SIZE);
+	for (uint32_t i = 0; i < count;) {
+		uint8_t *p;
+		uint32_t n = blk_run(&b->chain, false, VIRTIO_BLK_HDR_SIZE, i,
+				     count - i, &p);
 
-		if (!p) {
-			virtq_chain_read(&b->chain, off, b->bounce,
-					 BLK_SECTOR_SIZE);
+		if (!n) {
+			virtq_chain_read(&b->chain,
+					 VIRTIO_BLK_HDR_SIZE +
+						 (uint64_t)i * BLK_SECTOR_SIZE,
+					 b->bounce, BLK_SECTOR_SIZE);
 			p = b->bounce;
+			n = 1;
 		}
-		if (b->backend->write(b->backend, sector + i, p, 1))
+		if (b->backend->write(b->backend, sector + i, p, n))
 			return -1;
+		i += n;
 	}
 	return 0;
 }

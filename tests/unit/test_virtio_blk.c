@@ -288,6 +288,67 @@ static void test_write_split(void **state)
 	assert_memory_equal(image + 4 * 512, fake_ram + DATA, 512);
 }
 
+/* The backend, counting its calls. */
+static int (*ram_read)(struct blk_backend *, uint64_t, void *, uint32_t);
+static int (*ram_write)(struct blk_backend *, uint64_t, const void *, uint32_t);
+static unsigned calls;
+
+static int counted_read(struct blk_backend *b, uint64_t sector, void *buf,
+			uint32_t count)
+{
+	calls++;
+	return ram_read(b, sector, buf, count);
+}
+
+static int counted_write(struct blk_backend *b, uint64_t sector,
+			 const void *buf, uint32_t count)
+{
+	calls++;
+	return ram_write(b, sector, buf, count);
+}
+
+static void count_calls(void)
+{
+	ram_read = rd.backend.read;
+	ram_write = rd.backend.write;
+	rd.backend.read = counted_read;
+	rd.backend.write = counted_write;
+	calls = 0;
+}
+
+/* Sectors in one buffer of the guest's reach the backend in one call;
+ * each further buffer is one more; a sector split across buffers goes
+ * through the bounce buffer on its own. */
+static void test_one_call_per_buffer(void **state)
+{
+	count_calls();
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 1, 8 * 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(calls, 1);
+	assert_memory_equal(fake_ram + DATA, image + 512, 8 * 512);
+
+	calls = 0;
+	put_hdr(VIRTIO_BLK_T_OUT, 10);
+	for (unsigned i = 0; i < 6 * 512; i++)
+		fake_ram[DATA + i] = (uint8_t)(i * 3 + 1);
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, DATA, 2 * 512, VIRTQ_DESC_F_NEXT, 2);
+	put_desc(2, DATA + 2 * 512, 4 * 512, VIRTQ_DESC_F_NEXT, 3);
+	put_desc(3, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(fake_ram[STAT], VIRTIO_BLK_S_OK);
+	assert_int_equal(calls, 2);
+	assert_memory_equal(image + 10 * 512, fake_ram + DATA, 6 * 512);
+}
+
+static void test_split_sector_bounced(void **state)
+{
+	count_calls();
+	test_any_layout(state); /* 700 + 325 bytes: a run, then a bounce */
+	assert_int_equal(calls, 2);
+}
+
 /* One notify does every request available, up to the queue size. */
 static void test_batch(void **state)
 {
@@ -358,6 +419,8 @@ int main(void)
 		T(test_no_status_byte),
 		T(test_any_layout),
 		T(test_write_split),
+		T(test_one_call_per_buffer),
+		T(test_split_sector_bounced),
 		T(test_batch),
 		T(test_garbage_then_reset),
 		cmocka_unit_test_setup_teardown(test_read_only, setup_ro,
