@@ -876,7 +876,7 @@ static void list_keys(const struct key *keys, size_t count, char *buf,
 static void unknown_key(struct parser *p, struct span key,
 			const struct key *keys, size_t count)
 {
-	char accepted[128];
+	char accepted[256];
 
 	list_keys(keys, count, accepted, sizeof(accepted));
 	if (span_is(key, "module") && p->section == SEC_VM)

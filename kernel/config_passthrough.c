@@ -74,9 +74,8 @@ int config_check_passthrough(struct vm_config *vm,
 	}
 	if (!host->dma_remapping && !vm->unsafe_dma) {
 		fmt_snprintf(err + k, n - k,
-			     "%s's DMA cannot be isolated: no DMA remapping "
-			     "(%s); add unsafe_dma = yes to [vm %s] to give "
-			     "it anyway, with the VM's RAM identity-mapped",
+			     "%s's DMA cannot be isolated (%s); add "
+			     "unsafe_dma = yes to [vm %s] to accept that",
 			     bdf, host->no_remapping_why, vm->name);
 		return pt_refuse(vm, err, n);
 	}

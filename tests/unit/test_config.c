@@ -967,10 +967,8 @@ static void test_check_passthrough(void **state)
 	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
 			 -1);
 	assert_string_equal(err, "hv.cfg:3: key 'passthrough': 00:04.0's DMA "
-				 "cannot be isolated: no DMA remapping (no "
-				 "ACPI DMAR table); add unsafe_dma = yes to "
-				 "[vm a] to give it anyway, with the VM's RAM "
-				 "identity-mapped");
+				 "cannot be isolated (no ACPI DMAR table); add "
+				 "unsafe_dma = yes to [vm a] to accept that");
 	assert_false(vm->valid);
 	assert_string_equal(vm->error, err);
 	host = pci_host(true);
