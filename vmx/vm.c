@@ -517,6 +517,13 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	    vm_install_acpi(vm, err, n))
 		return NULL;
 	vm_ident_sync(vm);
+	if (cfg->has_passthrough) {
+		struct port_device reset =
+			acpi_pm_reset_device(&vm->pm, PC_RESET_PORT);
+
+		if (vm_passthrough_add(vm, &reset, err, n))
+			return NULL;
+	}
 	/* vCPU 0 starts at the kernel's entry; the others wait for the
 	 * guest's INIT and STARTUP IPIs, as a PC's APs do */
 	for (unsigned i = 0; i < cfg->vcpus; i++) {
@@ -533,13 +540,6 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	 * refused before it never joins the switch */
 	if (vm_add_nic(vm, cfg, err, n))
 		return NULL;
-	if (cfg->has_passthrough) {
-		struct port_device reset =
-			acpi_pm_reset_device(&vm->pm, PC_RESET_PORT);
-
-		if (vm_passthrough_add(vm, &reset, err, n))
-			return NULL;
-	}
 	return vm;
 }
 
