@@ -10,6 +10,7 @@
 #ifndef KERNEL_CONFIG_H
 #define KERNEL_CONFIG_H
 
+#include "drivers/hw/pci_bdf.h"
 #include "kernel/boot_info.h"
 #include "kernel/disk_spec.h"
 #include "lib/log.h"
@@ -24,7 +25,7 @@
 #define VM_CMDLINE_MAX	       256 /* 255 characters */
 #define VM_VCPUS_MAX	       64
 #define VM_CPU_WEIGHT_MAX      1000
-#define CONFIG_ERROR_MAX       224 /* one message, with file:line */
+#define CONFIG_ERROR_MAX       320 /* one message, with file:line */
 #define CONFIG_LOADER_MODS_MAX (BOOT_MODULES_MAX - 1) /* one is hv.cfg */
 #define CONFIG_DISK_NAME_MAX   16 /* "ata1-master" and the NUL */
 
@@ -66,8 +67,16 @@ struct vm_config {
 	 * emulated even when the CPU could virtualize it */
 	bool apicv_off;
 	uint64_t time_limit_us; /* stop it after this much run time; 0: none */
-	unsigned line;		/* where its [vm NAME] line is */
-	bool valid;		/* false: refused, error says why */
+	/* `passthrough = BB:DD.F`: a host PCI function of its own
+	 * (docs/passthrough.md); `unsafe_dma = yes` accepts it without DMA
+	 * remapping, with the VM's RAM identity-mapped */
+	bool has_passthrough;
+	struct pci_bdf passthrough;
+	unsigned passthrough_line;
+	bool unsafe_dma;
+	unsigned unsafe_dma_line;
+	unsigned line;		      /* where its [vm NAME] line is */
+	bool valid;		      /* false: refused, error says why */
 	char error[CONFIG_ERROR_MAX]; /* the first problem found */
 };
 
@@ -129,6 +138,36 @@ int config_parse(const char *text, size_t size, const char *file,
  */
 int config_check_vm(struct vm_config *vm, const struct boot_info *bi,
 		    uint64_t free_bytes, unsigned pcpus, char *err, size_t n);
+
+/* What the machine says about PCI passthrough, for
+ * config_check_passthrough: the host's PCI functions, whether DMA
+ * remapping (VT-d) is in use, and the functions the hypervisor drives
+ * itself (with who uses them, for the message). */
+#define CONFIG_PCI_HOST_MAX 64 /* PCI_DEVICES_MAX of drivers/hw/pci.h */
+#define CONFIG_PCI_USED_MAX 4
+
+struct config_pci_host {
+	unsigned count;
+	struct pci_bdf present[CONFIG_PCI_HOST_MAX];
+	bool dma_remapping;
+	const char *no_remapping_why; /* "no ACPI DMAR table", ... */
+	unsigned used_count;
+	struct {
+		struct pci_bdf bdf;
+		const char *user; /* "the hypervisor's IDE driver" */
+	} used[CONFIG_PCI_USED_MAX];
+};
+
+/*
+ * A VM's `passthrough` against the machine: the function exists, the
+ * hypervisor does not drive it, and its DMA is remapped or the VM says
+ * unsafe_dma = yes. 0 (also for a VM without passthrough), or -1 with
+ * the reason ("hv.cfg:LINE: key 'passthrough': ...") in err and the VM
+ * refused.
+ */
+int config_check_passthrough(struct vm_config *vm,
+			     const struct config_pci_host *host, char *err,
+			     size_t n);
 
 /* One line for the log: "64 MiB, 1 vCPU, weight 1, kernel hello.elf,
  * cpus 0-1, time limit 5s" (the optional parts when set). */

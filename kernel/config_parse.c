@@ -12,7 +12,7 @@
 #include "lib/string.h"
 
 #define VALUE_MAX	256 /* the longest value, 255 characters, + NUL */
-#define KEYS_MAX	12  /* keys in the longest table below */
+#define KEYS_MAX	14  /* keys in the longest table below */
 #define SHOWN_MAX	40  /* characters of a bad value quoted back */
 #define LOADER_PATH_MAX 128 /* as CFG_PATH_MAX in boot/efi/cfg_modules.h */
 
@@ -516,6 +516,33 @@ static int vm_apicv(struct parser *p, const struct key *k, const char *v)
 	return 0;
 }
 
+/* `passthrough = BB:DD.F`: a host PCI function for this VM alone
+ * (whether it exists is checked against the machine later:
+ * config_check_passthrough). */
+static int vm_passthrough(struct parser *p, const struct key *k, const char *v)
+{
+	char why[96];
+
+	if (pci_bdf_parse(v, &p->vm->passthrough, why, sizeof(why)))
+		return bad(p, k, v,
+			   why[0] == '"' ? "is not a PCI address" : why);
+	p->vm->has_passthrough = true;
+	p->vm->passthrough_line = p->line;
+	return 0;
+}
+
+static int vm_unsafe_dma(struct parser *p, const struct key *k, const char *v)
+{
+	static const struct choice choices[] = {{"no", 0}, {"yes", 1}};
+	int c = 0;
+
+	if (parse_choice(p, k, v, choices, ARRAY_SIZE(choices), &c))
+		return -1;
+	p->vm->unsafe_dma = c;
+	p->vm->unsafe_dma_line = p->line;
+	return 0;
+}
+
 static int vm_time_limit(struct parser *p, const struct key *k, const char *v)
 {
 	return parse_duration(p, k, v, 1000, 3600ULL * 1000000,
@@ -562,6 +589,14 @@ static const struct key vm_keys[] = {
 	{.name = "time_limit",
 	 .parse = vm_time_limit,
 	 .expect = "1ms to 1h such as 5s (units us, ms, s)"},
+	{.name = "passthrough",
+	 .parse = vm_passthrough,
+	 .expect = "a host PCI function as lspci prints it, such as 00:04.0 "
+		   "(bus:device.function, hex)"},
+	{.name = "unsafe_dma",
+	 .parse = vm_unsafe_dma,
+	 .expect = "yes (a passed-through device's DMA is not isolated; "
+		   "the VM's RAM is identity-mapped) or no"},
 };
 
 /* ---- [global] keys -------------------------------------------------- */
@@ -740,6 +775,13 @@ static void end_section(struct parser *p)
 			"[vm %s] has no 'kernel' key; expected the boot "
 			"module to run, such as kernel = hello.elf",
 			p->vm->name);
+	if (p->section == SEC_VM && p->vm->unsafe_dma &&
+	    !p->vm->has_passthrough)
+		fail_at(p, p->vm->unsafe_dma_line,
+			"key 'unsafe_dma': yes, but [vm %s] has no "
+			"'passthrough' key: there is no device whose DMA to "
+			"allow; remove the line or add passthrough = BB:DD.F",
+			p->vm->name);
 	memset(p->seen, 0, sizeof(p->seen));
 }
 
@@ -836,7 +878,7 @@ static void list_keys(const struct key *keys, size_t count, char *buf,
 static void unknown_key(struct parser *p, struct span key,
 			const struct key *keys, size_t count)
 {
-	char accepted[128];
+	char accepted[256];
 
 	list_keys(keys, count, accepted, sizeof(accepted));
 	if (span_is(key, "module") && p->section == SEC_VM)
@@ -1051,6 +1093,37 @@ static void check_nics(struct parser *p)
 			check_nic(p, &p->cfg->vms[i]);
 }
 
+/* A host PCI function belongs to one VM: a second claim refuses the
+ * later VM, naming the first and both lines. */
+static void check_passthrough(struct parser *p, struct vm_config *vm)
+{
+	char bdf[PCI_BDF_TEXT_MAX];
+
+	p->section = SEC_VM;
+	p->vm = vm;
+	for (struct vm_config *o = p->cfg->vms; o < vm; o++) {
+		if (!o->has_passthrough ||
+		    pci_bdf_rid(&o->passthrough) !=
+			    pci_bdf_rid(&vm->passthrough) ||
+		    o->passthrough.segment != vm->passthrough.segment)
+			continue;
+		pci_bdf_format(&vm->passthrough, bdf, sizeof(bdf));
+		fail_at(p, vm->passthrough_line,
+			"key 'passthrough': %s is already passed through to "
+			"vm %s (line %u); a device belongs to one VM: remove "
+			"one of the two lines",
+			bdf, o->name, o->passthrough_line);
+		return;
+	}
+}
+
+static void check_passthroughs(struct parser *p)
+{
+	for (unsigned i = 0; i < p->cfg->vm_count; i++)
+		if (p->cfg->vms[i].has_passthrough)
+			check_passthrough(p, &p->cfg->vms[i]);
+}
+
 static void config_defaults(struct hv_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -1084,5 +1157,6 @@ int config_parse(const char *text, size_t size, const char *file,
 	end_section(&p);
 	check_disks(&p);
 	check_nics(&p);
+	check_passthroughs(&p);
 	return (int)cfg->errors;
 }

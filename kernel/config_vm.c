@@ -123,6 +123,13 @@ void config_describe_vm(const struct vm_config *vm, char *buf, size_t n)
 		add(&t, ", restarts on crash");
 	if (vm->apicv_off)
 		add(&t, ", APIC virtualization off");
+	if (vm->has_passthrough) {
+		char bdf[PCI_BDF_TEXT_MAX];
+
+		pci_bdf_format(&vm->passthrough, bdf, sizeof(bdf));
+		add(&t, ", passthrough %s%s", bdf,
+		    vm->unsafe_dma ? " (unsafe DMA)" : "");
+	}
 }
 
 static int refuse(struct vm_config *vm, struct text *t)

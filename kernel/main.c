@@ -117,6 +117,35 @@ static void check_config(const struct boot_info *bi)
 	log_set_level(hv_config.log_level);
 }
 
+static struct pci_scan host_pci; /* host_disks_init */
+
+/* What passthrough may use (config_check_passthrough): the host's PCI
+ * functions but the IDE controller the hypervisor drives. */
+static void passthrough_host(struct config_pci_host *h)
+{
+	const struct pci_device *ide = pci_find_class(
+		&host_pci, PCI_CLASS_STORAGE, PCI_SUBCLASS_IDE, 0);
+
+	*h = (struct config_pci_host){
+		.dma_remapping = false,
+		.no_remapping_why = "VT-d is not driven yet",
+	};
+	for (unsigned i = 0; i < host_pci.count && i < CONFIG_PCI_HOST_MAX;
+	     i++) {
+		uint16_t bdf = host_pci.dev[i].bdf;
+
+		h->present[h->count++] = (struct pci_bdf){
+			0, PCI_BDF_BUS(bdf), PCI_BDF_DEV(bdf), PCI_BDF_FN(bdf)};
+	}
+	if (ide) {
+		h->used[0].bdf = (struct pci_bdf){0, PCI_BDF_BUS(ide->bdf),
+						  PCI_BDF_DEV(ide->bdf),
+						  PCI_BDF_FN(ide->bdf)};
+		h->used[0].user = "the hypervisor's IDE driver (host disks)";
+		h->used_count = 1;
+	}
+}
+
 /* Each VM against this machine: its boot modules, its pCPUs (the online
  * CPUs, numbered as in the log), and the memory the VMs before it leave
  * free. A refused VM is one warning line; the others go on. */
@@ -124,13 +153,16 @@ static void check_vms(const struct boot_info *bi)
 {
 	uint64_t free = host_pmm.free_pages * PAGE_SIZE;
 	char line[CONFIG_ERROR_MAX];
+	static struct config_pci_host pci;
 	unsigned valid = 0;
 
+	passthrough_host(&pci);
 	for (unsigned i = 0; i < hv_config.vm_count; i++) {
 		struct vm_config *vm = &hv_config.vms[i];
 
 		if (config_check_vm(vm, bi, free, percpu_count, line,
-				    sizeof(line))) {
+				    sizeof(line)) ||
+		    config_check_passthrough(vm, &pci, line, sizeof(line))) {
 			log_printf(LOG_WARN, "config: vm %s refused: %s",
 				   vm->name, line);
 			continue;
@@ -212,19 +244,30 @@ static void run_disk_selftest(const char *name)
 	page_free(buf, pages);
 }
 
-/* The host's PCI functions and its IDE disks, one log line each; the
+/* Does a VM of hv.cfg ask for a passthrough device? */
+static bool hv_config_passes_through(void)
+{
+	for (unsigned i = 0; i < hv_config.vm_count; i++)
+		if (hv_config.vms[i].has_passthrough)
+			return true;
+	return false;
+}
+
+/* The host's PCI functions (all of them when a VM asks for one, else
+ * the storage ones) and its IDE disks, one log line each; the
  * disk self-test when hv.cfg asks for one. */
 static void host_disks_init(void)
 {
-	static struct pci_scan scan;
+	struct pci_scan *scan = &host_pci;
 	char line[96];
 	hpa_t prd_page;
 
-	pci_scan(&pci_cam_ops, &scan);
-	for (unsigned i = 0; i < scan.count; i++) {
-		if (scan.dev[i].class_code != PCI_CLASS_STORAGE)
+	pci_scan(&pci_cam_ops, scan);
+	for (unsigned i = 0; i < scan->count; i++) {
+		if (scan->dev[i].class_code != PCI_CLASS_STORAGE &&
+		    !hv_config_passes_through())
 			continue;
-		pci_describe(&scan.dev[i], line, sizeof(line));
+		pci_describe(&scan->dev[i], line, sizeof(line));
 		log_printf(LOG_INFO, "pci: %s", line);
 	}
 	prd_page = pmm_alloc_range(&host_pmm, 1, PAGE_SIZE, 4 * GIB);
@@ -232,7 +275,7 @@ static void host_disks_init(void)
 		log_printf(LOG_WARN, "ata: no memory below 4 GiB for DMA");
 		return;
 	}
-	ata_host_init(&pci_cam_ops, &scan, phys_to_virt(prd_page), prd_page,
+	ata_host_init(&pci_cam_ops, scan, phys_to_virt(prd_page), prd_page,
 		      tsc_khz ? tsc_khz : ATA_FALLBACK_TICKS_PER_MS);
 	if (hv_config.disk_selftest[0])
 		run_disk_selftest(hv_config.disk_selftest);

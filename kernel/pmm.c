@@ -191,6 +191,30 @@ hpa_t pmm_alloc_range(struct pmm *p, uint64_t count, uint64_t align,
 	return found;
 }
 
+int pmm_claim(struct pmm *p, hpa_t base, uint64_t count, hpa_t *busy)
+{
+	uint64_t first = base / PAGE_SIZE, run;
+	int r = -1;
+
+	if (base % PAGE_SIZE || count == 0 || first >= p->page_count ||
+	    count > p->page_count - first) {
+		*busy = base;
+		return -1;
+	}
+	spin_lock(&p->lock);
+	run = first ? free_run(p, first, count, p->page_count) : 0;
+	if (run == count) {
+		for (uint64_t j = 0; j < count; j++)
+			bit_set(p->bitmap, first + j);
+		p->free_pages -= count;
+		r = 0;
+	} else {
+		*busy = (first + run) * PAGE_SIZE;
+	}
+	spin_unlock(&p->lock);
+	return r;
+}
+
 void pmm_free_pages(struct pmm *p, hpa_t base, uint64_t count)
 {
 	uint64_t first = base / PAGE_SIZE;

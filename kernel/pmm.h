@@ -50,6 +50,11 @@ static inline hpa_t pmm_alloc_pages(struct pmm *p, uint64_t count)
 {
 	return pmm_alloc_range(p, count, PAGE_SIZE, 0);
 }
+/* Exactly the `count` pages from `base` (page aligned; never page 0),
+ * for memory that must sit at a given address (an identity-mapped VM,
+ * docs/passthrough.md): 0; or -1, nothing taken, and *busy the first
+ * page of the range that is in use or beyond the bitmap. */
+int pmm_claim(struct pmm *p, hpa_t base, uint64_t count, hpa_t *busy);
 void pmm_free_pages(struct pmm *p, hpa_t base, uint64_t count);
 
 #endif

@@ -15,6 +15,7 @@
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
+#include "vmx/passthrough.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_intr.h"
 #include "vmx/vcpu_state.h"
@@ -386,6 +387,13 @@ void run_kick_idle(const struct vcpu *v)
 			       ICR_FIXED | VECTOR_KICK);
 }
 
+/* Devices the hypervisor polls for their VMs: passthrough INTx. */
+static void run_poll_devices(void)
+{
+	for (unsigned i = 0; i < vm_count; i++)
+		vm_passthrough_poll(vms[i]);
+}
+
 void run_cpu(struct percpu *cpu)
 {
 	struct cpu_run *cr = &cpu_runs[cpu->index];
@@ -407,6 +415,7 @@ void run_cpu(struct percpu *cpu)
 			run_idle(cr);
 		}
 		if (boot_cpu) {
+			run_poll_devices();
 			vm_control_poll(); /* console: the operator's keys */
 			console_flush();
 			if (!__atomic_load_n(&vms_running, __ATOMIC_SEQ_CST))

@@ -19,6 +19,7 @@
 #include "vmx/load_linux.h"
 #include "vmx/load_multiboot.h"
 #include "vmx/msr_bitmap.h"
+#include "vmx/passthrough.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_create.h"
 #include "vmx/vcpu_intr.h"
@@ -148,7 +149,8 @@ static void vm_add_platform_devices(struct vm *vm)
 	devs[7] = pit8254_port61_device(&vm->pit, PC_PORT61);
 	devs[8] = pvpanic_device(&vm->pvpanic, PC_PVPANIC_PORT);
 	for (unsigned i = 0; i < ARRAY_SIZE(devs); i++)
-		portbus_add(&vm->ports, &devs[i]);
+		if (i != 2 || !vm->config->has_passthrough)
+			portbus_add(&vm->ports, &devs[i]);
 }
 
 /* The ACPI tables at 0xe0000, in RAM the Multiboot loader keeps free
@@ -194,6 +196,68 @@ static int vm_alloc_ram(struct vm *vm, uint64_t size, char *err, size_t n)
 	return 0;
 }
 
+/* unsafe_dma: the VM's RAM from ident_from up at the same host-physical
+ * addresses, so that the addresses its driver gives the device are
+ * where its buffers really are. ident_from is the lowest 2 MiB boundary
+ * above which the host's memory is free up to the VM's size (below it
+ * live the BIOS area, the hypervisor and its boot modules). Claimed
+ * before anything else of the VM's RAM, so that its own allocations do
+ * not push it up. */
+static int vm_claim_identity(struct vm *vm, uint64_t size, char *err, size_t n)
+{
+	gpa_t from = RAM_ALIGN;
+	hpa_t busy = 0;
+
+	if (!vm->config->unsafe_dma)
+		return 0;
+	while (from < size &&
+	       pmm_claim(&host_pmm, from, (size - from) / PAGE_SIZE, &busy))
+		from = ALIGN_UP(busy + PAGE_SIZE, RAM_ALIGN);
+	if (from >= size) {
+		fmt_snprintf(err, n,
+			     "unsafe_dma: no host memory free at 0x%lx-0x%lx "
+			     "to identity-map its RAM; give it more memory "
+			     "(docs/passthrough.md)",
+			     (unsigned long)RAM_ALIGN,
+			     (unsigned long)(size - 1));
+		return -1;
+	}
+	vm->ident_from = from;
+	memset(phys_to_virt(from), 0, size - from);
+	pr_warn("vm %s: unsafe_dma: its device's DMA is NOT isolated: it "
+		"reaches all host memory",
+		vm->name);
+	pr_warn("vm %s: unsafe_dma: RAM 0x%lx-0x%lx identity-mapped (guest "
+		"= host physical); below 0x%lx its own copy, where DMA would "
+		"land in the host's memory",
+		vm->name, (unsigned long)from, (unsigned long)(size - 1),
+		(unsigned long)from);
+	return 0;
+}
+
+/* The kernel and tables as loaded into vm->ram, copied to the
+ * identity-mapped part (a no-op without unsafe_dma). */
+static void vm_ident_sync(struct vm *vm)
+{
+	if (vm->ident_from)
+		memcpy(phys_to_virt(vm->ident_from),
+		       (uint8_t *)phys_to_virt(vm->ram) + vm->ident_from,
+		       vm->ram_size - vm->ident_from);
+}
+
+/* Guest RAM in the EPT: all of vm->ram, or the first MiB of it and
+ * the identity-mapped rest. */
+static int vm_map_ram(struct vm *vm)
+{
+	if (!vm->ident_from)
+		return ept_map(&vm->ept, 0, vm->ram, vm->ram_size, EPT_PERMS,
+			       EPT_MT_WB);
+	return ept_map(&vm->ept, 0, vm->ram, vm->ident_from, EPT_PERMS,
+		       EPT_MT_WB) ||
+	       ept_map(&vm->ept, vm->ident_from, vm->ident_from,
+		       vm->ram_size - vm->ident_from, EPT_PERMS, EPT_MT_WB);
+}
+
 /* APIC virtualization: one page per VM, at the local APIC's address in
  * its EPT; the CPU never lets guest accesses reach the page itself while
  * "virtualize APIC accesses" is on, and with it off (a vCPU in x2APIC
@@ -219,7 +283,7 @@ static int vm_map_apic_access(struct vm *vm, char *err, size_t n)
 static int vm_build_tables(struct vm *vm, char *err, size_t n)
 {
 	if (ept_init(&vm->ept, &ept_host_mem_ops, vmx_ept_large_pages) ||
-	    ept_map(&vm->ept, 0, vm->ram, vm->ram_size, EPT_PERMS, EPT_MT_WB)) {
+	    vm_map_ram(vm)) {
 		fmt_snprintf(err, n, "no memory for its EPT");
 		return -1;
 	}
@@ -391,11 +455,20 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 		return NULL;
 	}
 	vm->boot_info = bi;
-	if (vm_alloc_ram(vm, cfg->memory, err, n) ||
+	if (vm_claim_identity(vm, cfg->memory, err, n) ||
+	    vm_alloc_ram(vm, cfg->memory, err, n) ||
 	    vm_build_tables(vm, err, n) || vm_add_disk(vm, cfg, bi, err, n) ||
 	    vm_load_kernel(vm, cfg, bi, &st, err, n) ||
 	    vm_install_acpi(vm, err, n))
 		return NULL;
+	vm_ident_sync(vm);
+	if (cfg->has_passthrough) {
+		struct port_device reset =
+			acpi_pm_reset_device(&vm->pm, PC_RESET_PORT);
+
+		if (vm_passthrough_add(vm, &reset, err, n))
+			return NULL;
+	}
 	/* vCPU 0 starts at the kernel's entry; the others wait for the
 	 * guest's INIT and STARTUP IPIs, as a PC's APs do */
 	for (unsigned i = 0; i < cfg->vcpus; i++) {
@@ -446,6 +519,7 @@ int vm_reload(struct vcpu *v, char *err, size_t n)
 	if (vm_load_kernel(vm, vm->config, vm->boot_info, &st, err, n) ||
 	    vm_install_acpi(vm, err, n))
 		return -1;
+	vm_ident_sync(vm);
 	vcpu_restate(v, &st);
 	vm_intr_reset(vm);
 	if (vm->has_disk) /* its disk keeps its data, as a real one would */
@@ -560,6 +634,7 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 		run_vm_stopped(vm);
 		vm_console_flush(vm);
 		vm_net_reset(vm); /* it takes no more frames */
+		vm_passthrough_stop(vm);
 		pr_info("vm %s stopped: %s", vm->name, vm->stop_reason);
 		vm_print_usage(vm);
 		vm_net_print_usage(vm);
@@ -570,6 +645,10 @@ void *vm_gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len)
 {
 	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
 		return NULL;
+	if (vm->ident_from && gpa >= vm->ident_from)
+		return phys_to_virt(gpa); /* unsafe_dma: identity-mapped */
+	if (vm->ident_from && gpa + len > vm->ident_from)
+		return NULL; /* across the seam: not contiguous */
 	return (uint8_t *)phys_to_virt(vm->ram) + gpa;
 }
 

@@ -31,6 +31,8 @@
 
 #define VM_CONSOLE_LINE 160
 
+struct vm_passthrough;
+
 enum vm_state {
 	VM_RUNNING,
 	VM_STOPPED,
@@ -67,6 +69,11 @@ struct vm {
 	unsigned restarts;		   /* by on_crash = restart */
 	hpa_t ram;	   /* host-physical, contiguous, 2 MiB aligned */
 	uint64_t ram_size; /* mapped at guest-physical 0 */
+	/* unsafe_dma (docs/passthrough.md): guest-physical ident_from up
+	 * to ram_size is the same host-physical memory (claimed at those
+	 * addresses); ram then holds the kernel as loaded, copied there by
+	 * vm_ident_sync. 0: none. */
+	gpa_t ident_from;
 	struct ept ept;
 	hpa_t io_bitmap; /* two pages: ports 0-0x7fff, 0x8000-0xffff */
 	/* With APIC virtualization (vmx_apicv, not turned off in its
@@ -97,6 +104,8 @@ struct vm {
 	bool has_nic;
 	struct virtio_net nic; /* on the hypervisor's switch (vm_net.c) */
 	struct vm_input input;
+	/* `passthrough` (vmx/passthrough.c), or NULL */
+	struct vm_passthrough *pt;
 	/* the PC's legacy devices (docs/virtual-platform.md) */
 	struct acpi_pm pm;
 	struct i8042 kbc;

@@ -914,6 +914,125 @@ static void test_describe_vm(void **state)
 	assert_string_equal(line, "64 MiB, 1 vCPU, wei");
 }
 
+/* passthrough and unsafe_dma: the values, and a device given twice. */
+static void test_passthrough_keys(void **state)
+{
+	struct vm_config *vm = one_vm("passthrough = 00:04.0\n"
+				      "unsafe_dma = yes\n");
+	char line[256];
+
+	assert_true(vm->has_passthrough);
+	assert_int_equal(vm->passthrough.bus, 0);
+	assert_int_equal(vm->passthrough.dev, 4);
+	assert_int_equal(vm->passthrough.fn, 0);
+	assert_int_equal(vm->passthrough_line, 3);
+	assert_true(vm->unsafe_dma);
+	config_describe_vm(vm, line, sizeof(line));
+	assert_string_equal(line, "64 MiB, 1 vCPU, weight 1, kernel hello.elf, "
+				  "passthrough 00:04.0 (unsafe DMA)");
+
+	assert_int_equal(parse("[vm a]\nkernel = k\npassthrough = 0:4.0\n"), 1);
+	assert_string_equal(cfg.vms[0].error,
+			    "hv.cfg:3: key 'passthrough': \"0:4.0\" is not a "
+			    "PCI address; expected a host PCI function as "
+			    "lspci prints it, such as 00:04.0 "
+			    "(bus:device.function, hex)");
+	assert_false(cfg.vms[0].has_passthrough);
+	assert_int_equal(parse("[vm a]\nkernel = k\npassthrough = 00:20.0\n"),
+			 1);
+	assert_diag("\"00:20.0\" device 20 in \"00:20.0\" is above 1f");
+	assert_int_equal(parse("[vm a]\nkernel = k\nunsafe_dma = maybe\n"), 1);
+	assert_diag("hv.cfg:3: key 'unsafe_dma': \"maybe\" is not accepted; "
+		    "expected yes");
+	assert_int_equal(parse("[vm a]\nkernel = k\nunsafe_dma = yes\n"), 1);
+	assert_string_equal(cfg.vms[0].error,
+			    "hv.cfg:3: key 'unsafe_dma': yes, but [vm a] has "
+			    "no 'passthrough' key: there is no device whose "
+			    "DMA to allow; remove the line or add "
+			    "passthrough = BB:DD.F");
+	assert_int_equal(parse("[vm a]\nkernel = k\nunsafe_dma = no\n"), 0);
+	assert_int_equal(parse("[vm a]\nkernel = k\npassthrough = 00:04.0\n"
+			       "passthrough = 00:05.0\n"),
+			 1);
+	assert_diag("hv.cfg:4: key 'passthrough' is already set on line 3");
+}
+
+static void test_passthrough_claimed_twice(void **state)
+{
+	assert_int_equal(parse("[vm a]\nkernel = k\npassthrough = 00:04.0\n"
+			       "[vm b]\nkernel = k\npassthrough = 00:05.0\n"
+			       "[vm c]\nkernel = k\n\npassthrough = 00:04.0\n"),
+			 1);
+	assert_true(cfg.vms[0].valid);
+	assert_true(cfg.vms[1].valid);
+	assert_false(cfg.vms[2].valid);
+	assert_string_equal(cfg.vms[2].error,
+			    "hv.cfg:10: key 'passthrough': 00:04.0 is already "
+			    "passed through to vm a (line 3); a device "
+			    "belongs to one VM: remove one of the two lines");
+}
+
+static struct config_pci_host pci_host(bool remapping)
+{
+	struct config_pci_host h = {
+		.count = 3,
+		.present = {{0, 0, 0, 0}, {0, 0, 1, 1}, {0, 0, 4, 0}},
+		.dma_remapping = remapping,
+		.no_remapping_why = "no ACPI DMAR table",
+		.used_count = 1,
+	};
+
+	h.used[0].bdf = (struct pci_bdf){0, 0, 1, 1};
+	h.used[0].user = "the hypervisor's IDE driver";
+	return h;
+}
+
+static void test_check_passthrough(void **state)
+{
+	struct config_pci_host host = pci_host(false);
+	char err[CONFIG_ERROR_MAX];
+	struct vm_config *vm = one_vm("");
+
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 0);
+	vm = one_vm("passthrough = 00:04.0\nunsafe_dma = yes\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 0);
+	assert_string_equal(err, "");
+	assert_true(vm->valid);
+
+	vm = one_vm("passthrough = 00:04.0\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "hv.cfg:3: key 'passthrough': 00:04.0's DMA "
+				 "cannot be isolated (no ACPI DMAR table); add "
+				 "unsafe_dma = yes to [vm a] to accept that");
+	assert_false(vm->valid);
+	assert_string_equal(vm->error, err);
+	host = pci_host(true);
+	vm = one_vm("passthrough = 00:04.0\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 0);
+
+	vm = one_vm("passthrough = 00:05.0\nunsafe_dma = yes\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "hv.cfg:3: key 'passthrough': the host has no "
+				 "PCI function 00:05.0 (the log's \"pci:\" "
+				 "lines list those it has)");
+	vm = one_vm("passthrough = 0001:00:04.0\nunsafe_dma = yes\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "no PCI function 0001:00:04.0"));
+
+	vm = one_vm("passthrough = 00:01.1\nunsafe_dma = yes\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "hv.cfg:3: key 'passthrough': 00:01.1 is used "
+				 "by the hypervisor's IDE driver; it cannot "
+				 "also be given to a VM");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -948,6 +1067,9 @@ int main(void)
 		cmocka_unit_test(test_host_disk_sharing),
 		cmocka_unit_test(test_nic),
 		cmocka_unit_test(test_describe_vm),
+		cmocka_unit_test(test_passthrough_keys),
+		cmocka_unit_test(test_passthrough_claimed_twice),
+		cmocka_unit_test(test_check_passthrough),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -417,9 +417,41 @@ static void test_free_returns_pages(void **state)
 	assert_int_equal(pmm_alloc_pages(&pmm, 1), a);
 }
 
+/* pmm_claim: exactly those pages, or nothing and where it is busy. */
+static void test_claim_exact_range(void **state)
+{
+	hpa_t busy = 0;
+
+	pmm_empty(64);
+	pmm_add_usable(&pmm, 0, 64 * PAGE_SIZE);
+	pmm_reserve(&pmm, 20 * PAGE_SIZE, PAGE_SIZE);
+	assert_int_equal(pmm.free_pages, 62);
+	assert_int_equal(pmm_claim(&pmm, 4 * PAGE_SIZE, 8, &busy), 0);
+	assert_int_equal(pmm.free_pages, 54);
+	/* taken: a second claim fails at its first page */
+	assert_int_equal(pmm_claim(&pmm, 8 * PAGE_SIZE, 2, &busy), -1);
+	assert_int_equal(busy, 8 * PAGE_SIZE);
+	/* across the reserved page: nothing taken, the page named */
+	assert_int_equal(pmm_claim(&pmm, 16 * PAGE_SIZE, 8, &busy), -1);
+	assert_int_equal(busy, 20 * PAGE_SIZE);
+	assert_int_equal(pmm.free_pages, 54);
+	assert_int_equal(pmm_claim(&pmm, 16 * PAGE_SIZE, 4, &busy), 0);
+	/* page 0, unaligned, empty, or beyond the bitmap: refused */
+	assert_int_equal(pmm_claim(&pmm, 0, 1, &busy), -1);
+	assert_int_equal(busy, 0);
+	assert_int_equal(pmm_claim(&pmm, PAGE_SIZE + 1, 1, &busy), -1);
+	assert_int_equal(pmm_claim(&pmm, PAGE_SIZE, 0, &busy), -1);
+	assert_int_equal(pmm_claim(&pmm, 60 * PAGE_SIZE, 8, &busy), -1);
+	assert_int_equal(pmm.free_pages, 50);
+	/* the allocator never hands out claimed pages */
+	for (hpa_t a; (a = pmm_alloc_pages(&pmm, 1));)
+		assert_false(a >= 4 * PAGE_SIZE && a < 12 * PAGE_SIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_claim_exact_range, teardown),
 		cmocka_unit_test_teardown(test_bitmap_bytes, teardown),
 		cmocka_unit_test_teardown(test_max_usable, teardown),
 		cmocka_unit_test_teardown(test_find_space_avoids_ranges,

@@ -1,0 +1,58 @@
+/*
+ * vmx/passthrough.h - a host PCI function given to one VM
+ * (`passthrough = BB:DD.F`, docs/passthrough.md): behind the VM's
+ * virtual host bridge (drivers/virt/vpci.h) with its configuration space
+ * filtered (drivers/virt/pci_filter.h), its memory BARs mapped uncached
+ * in the VM's EPT at the addresses the guest gives them, its INTx
+ * polled and mirrored on a level line of the VM's interrupt
+ * controllers.
+ * vm_passthrough_add on the boot CPU while the VM is built; the
+ * configuration accesses on the CPU of the VM's I/O exit;
+ * vm_passthrough_poll from the boot CPU's scheduler loop.
+ * PCI Local Bus Specification: "Configuration Mechanism #1", "Base
+ * Addresses", "Status Register" (Interrupt Status).
+ */
+#ifndef VMX_PASSTHROUGH_H
+#define VMX_PASSTHROUGH_H
+
+#include "drivers/hw/pci_bdf.h"
+#include "drivers/virt/pci_filter.h"
+#include "drivers/virt/vpci.h"
+
+struct vm;
+
+/* Where memory BARs start in the guest, as firmware would place them:
+ * above the virtio-mmio windows (0xd0000000), below the IOAPIC. */
+#define PT_BAR_WINDOW	  0xe0000000ULL
+#define PT_BAR_WINDOW_END 0xfec00000ULL
+/* The guest interrupt line the device's INTx is mirrored on (level). */
+#define PT_GSI 11
+
+struct vm_passthrough {
+	struct vm *vm;
+	struct pci_bdf bdf;
+	char name[PCI_BDF_TEXT_MAX];
+	struct pci_filter filter;
+	struct vpci vpci;
+	uint64_t host_bar[PCI_BARS]; /* address bits, as the host has them */
+	uint64_t mapped[PCI_BARS];   /* guest address mapped in the EPT; 0 */
+	uint8_t host_irq;	     /* the host's interrupt line register */
+	bool irq_level;		     /* what the guest's line shows now */
+	uint64_t irq_asserts, polls;
+};
+
+/* The VM's passthrough device, if its configuration names one: the
+ * bridge on its port bus (taking over the reset register at 0xcf9,
+ * given as reset), the filter, the BARs placed and mapped. 0, or -1
+ * with why in err. */
+int vm_passthrough_add(struct vm *vm, const struct port_device *reset,
+		       char *err, size_t n);
+
+/* INTx: the device's Interrupt Status bit, mirrored on PT_GSI. */
+void vm_passthrough_poll(struct vm *vm);
+
+/* The VM stopped: the device's DMA, decoding and INTx off, so it
+ * touches no memory that is given out again. */
+void vm_passthrough_stop(struct vm *vm);
+
+#endif
