@@ -49,3 +49,13 @@ uint16_t inet_csum_update32(uint16_t csum, uint32_t old, uint32_t new)
 				  (uint16_t)(new >> 16));
 	return inet_csum_update16(csum, (uint16_t)old, (uint16_t) new);
 }
+
+uint16_t inet_csum_settle(uint16_t csum, const uint8_t *p, size_t len)
+{
+	if (csum != 0)
+		return csum;
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return 0;
+	return 0xffff;
+}

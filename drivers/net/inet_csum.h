@@ -30,4 +30,15 @@ uint16_t inet_csum_update16(uint16_t csum, uint16_t old, uint16_t new);
 /* The same for a 32-bit field (an IPv4 address): two words. */
 uint16_t inet_csum_update32(uint16_t csum, uint32_t old, uint32_t new);
 
+/*
+ * An updated checksum that came out 0 over len bytes at p (which hold
+ * the field, as 0): 0xffff instead when every byte is zero. The
+ * update's one's-complement sum cannot tell +0 (all bytes zero, whose
+ * checksum is 0xffff) from -0 (checksum 0); only an all-zero message
+ * is the first. An IPv4 header and a TCP or UDP pseudo header never
+ * are; an ICMP echo reply with identifier, sequence and data all zero
+ * is.
+ */
+uint16_t inet_csum_settle(uint16_t csum, const uint8_t *p, size_t len);
+
 #endif

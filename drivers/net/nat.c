@@ -132,17 +132,44 @@ int nat_init(struct nat *nat, const struct nat_config *cfg, const char **why)
 	return 0;
 }
 
+bool nat_vm_addr(const struct nat_config *c, uint32_t addr)
+{
+	return host_of(addr, c->gw_ip, c->inside_mask) && addr != c->gw_ip;
+}
+
 /* ---- pings of the NAT's own addresses ------------------------------- */
+
+/* Whom an echo reply may go to: a VM inside; outside, a host that is
+ * neither us nor a broadcast or group address. */
+static bool echo_peer(const struct nat *nat, uint32_t ip, bool inside)
+{
+	const struct nat_config *c = &nat->cfg;
+
+	if (inside)
+		return nat_vm_addr(c, ip);
+	return ip != 0 && ip != IPV4_BROADCAST && !IPV4_MULTICAST(ip) &&
+	       ip != c->out_ip &&
+	       !(ipv4_same_subnet(ip, c->out_ip, c->out_mask) &&
+		 (ip | c->out_mask) == IPV4_BROADCAST);
+}
 
 /* An echo request to one of our addresses becomes its reply, in place
  * in nat->buf, back to where it came from. */
 static void echo_reply(struct nat *nat, struct ipv4_pkt *pkt, size_t len,
-		       const struct mac_addr *our_mac, nat_send_fn send)
+		       bool inside)
 {
+	const struct mac_addr *our_mac =
+		inside ? &nat->cfg.gw_mac : &nat->cfg.out_mac;
+	nat_send_fn send = inside ? nat->cfg.to_inside : nat->cfg.to_outside;
 	uint8_t *icmp = pkt->l4;
 	struct mac_addr peer;
 	uint32_t peer_ip = pkt->src;
+	uint16_t csum;
 
+	if (!echo_peer(nat, peer_ip, inside)) {
+		nat_drop(nat, NAT_DROP_BAD_SOURCE);
+		return;
+	}
 	if (pkt->proto != IPV4_PROTO_ICMP || pkt->l4_len < ICMP_ECHO_LEN ||
 	    icmp[ICMP_TYPE_OFF] != ICMP_ECHO_REQUEST) {
 		nat_drop(nat, NAT_DROP_PROTO);
@@ -153,10 +180,11 @@ static void echo_reply(struct nat *nat, struct ipv4_pkt *pkt, size_t len,
 	ipv4_set_src(pkt, pkt->dst);
 	ipv4_set_dst(pkt, peer_ip);
 	icmp[ICMP_TYPE_OFF] = ICMP_ECHO_REPLY;
+	csum = inet_csum_update16(get_be16(icmp + ICMP_CSUM_OFF),
+				  ICMP_ECHO_REQUEST << 8, ICMP_ECHO_REPLY << 8);
+	put_be16(icmp + ICMP_CSUM_OFF, 0);
 	put_be16(icmp + ICMP_CSUM_OFF,
-		 inet_csum_update16(get_be16(icmp + ICMP_CSUM_OFF),
-				    ICMP_ECHO_REQUEST << 8,
-				    ICMP_ECHO_REPLY << 8));
+		 inet_csum_settle(csum, icmp, pkt->l4_len));
 	nat->stats.echo_replies++;
 	send(nat->cfg.ctx, nat->buf, len);
 }
@@ -221,8 +249,7 @@ static void ip_from_inside(struct nat *nat, size_t len, uint64_t now)
 	if (is_dhcp_request(nat, &pkt))
 		nat_dhcp_input(nat, &src, &pkt, now);
 	else if (pkt.dst == nat->cfg.gw_ip)
-		echo_reply(nat, &pkt, ip_len, &nat->cfg.gw_mac,
-			   nat->cfg.to_inside);
+		echo_reply(nat, &pkt, ip_len, true);
 	else if (mac_is_broadcast((const struct mac_addr *)nat->buf))
 		nat->stats.ignored++; /* a broadcast for the VMs */
 	else
@@ -261,7 +288,7 @@ static void ip_from_outside(struct nat *nat, size_t len, uint64_t now)
 	if (pkt.proto == IPV4_PROTO_ICMP && pkt.l4_len >= ICMP_ECHO_LEN &&
 	    pkt.l4[ICMP_TYPE_OFF] == ICMP_ECHO_REQUEST)
 		echo_reply(nat, &pkt, ETH_HDR_LEN + pkt.hdr_len + pkt.l4_len,
-			   &nat->cfg.out_mac, nat->cfg.to_outside);
+			   false);
 	else
 		nat_xlate_in(nat, &pkt, now);
 }

@@ -172,18 +172,15 @@ static uint8_t *reply_options(const struct nat *nat, uint8_t *o, uint8_t type)
 	return o;
 }
 
-/* RFC 2131 "DHCP server behavior": a client with an address hears at
- * it; a NAK, or a client that asked for broadcast, hears broadcast;
- * else the reply goes to the address being offered, at the client's
+/* RFC 2131 "DHCP server behavior": a NAK, or a client that asked for
+ * broadcast, hears broadcast; else the reply goes to the address
+ * offered or confirmed (a renewing client's ciaddr is that address; a
+ * ciaddr that is not, the server does not send to), at the client's
  * MAC. */
 static uint32_t reply_dest(const struct dhcp_msg *m, uint8_t type,
 			   uint32_t yiaddr)
 {
-	if (type == DHCP_NAK)
-		return IPV4_BROADCAST;
-	if (m->ciaddr)
-		return m->ciaddr;
-	if (m->flags & DHCP_FLAG_BROADCAST)
+	if (type == DHCP_NAK || (m->flags & DHCP_FLAG_BROADCAST))
 		return IPV4_BROADCAST;
 	return yiaddr;
 }

@@ -17,6 +17,8 @@
 
 /* nat.c */
 void nat_drop(struct nat *nat, enum nat_drop why);
+/* A VM's address: a host of the inside subnet, not the gateway. */
+bool nat_vm_addr(const struct nat_config *c, uint32_t addr);
 void nat_eth_header(uint8_t *frame, const struct mac_addr *dst,
 		    const struct mac_addr *src, uint16_t type);
 

@@ -83,6 +83,8 @@ static void l4_rewrite(struct ipv4_pkt *pkt, const struct l4_fields *f,
 	if (f->zero_is_none && csum == 0)
 		csum = 0xffff; /* RFC 768: a computed 0 is sent as all ones */
 	put_be16(csum_at, csum);
+	if (!f->pseudo) /* ICMP: the message alone may be all zero */
+		put_be16(csum_at, inet_csum_settle(csum, pkt->l4, pkt->l4_len));
 }
 
 static size_t ip_frame_len(const struct ipv4_pkt *pkt)
@@ -91,15 +93,6 @@ static size_t ip_frame_len(const struct ipv4_pkt *pkt)
 }
 
 /* ---- out: a VM's packet to the outside ------------------------------ */
-
-/* A VM's address: a host of the inside subnet, not the gateway. */
-static bool inside_source(const struct nat_config *c, uint32_t a)
-{
-	uint32_t host = a & ~c->inside_mask;
-
-	return ipv4_same_subnet(a, c->gw_ip, c->inside_mask) && a != c->gw_ip &&
-	       host != 0 && host != ~c->inside_mask;
-}
 
 /* Somewhere outside: not ours, not the inside, not a group or the
  * outside subnet's broadcast address. */
@@ -118,7 +111,7 @@ static bool out_checks(struct nat *nat, const struct ipv4_pkt *pkt,
 {
 	enum nat_drop why;
 
-	if (!inside_source(&nat->cfg, pkt->src))
+	if (!nat_vm_addr(&nat->cfg, pkt->src))
 		why = NAT_DROP_BAD_SOURCE;
 	else if (!outside_dest(&nat->cfg, pkt->dst))
 		why = NAT_DROP_BAD_DEST;

@@ -604,6 +604,16 @@ static void test_dhcp_stable_and_nak(void **state)
 	assert_int_equal(yiaddr(inside.f[0]), 0);
 	assert_int_equal(nat.stats.dhcp_naks, 1);
 
+	/* Confirming its address with a made-up ciaddr: the ACK goes to
+	 * the address, not to ciaddr. */
+	nat_from_inside(&nat, f,
+			dhcp_frame(f, 1, DHCP_REQUEST, POOL, 0,
+				   IPV4_ADDR(8, 8, 4, 4), 0),
+			11);
+	assert_int_equal(inside.n, 2);
+	assert_int_equal(dhcp_check(inside.f[1], inside.len[1], 1, POOL).type,
+			 DHCP_ACK);
+
 	/* A REQUEST for another server's offer: silence. */
 	nat_from_inside(&nat, f,
 			dhcp_frame(f, 1, DHCP_REQUEST, POOL,
@@ -612,7 +622,7 @@ static void test_dhcp_stable_and_nak(void **state)
 	/* RELEASE is ignored: the lease stays with the MAC. */
 	nat_from_inside(&nat, f, dhcp_frame(f, 1, DHCP_RELEASE, 0, 0, POOL, 0),
 			13);
-	assert_int_equal(inside.n, 1);
+	assert_int_equal(inside.n, 2);
 	assert_int_equal(nat_lease_of(&nat, &m1), POOL);
 }
 
@@ -954,6 +964,42 @@ static void test_ping_own_addresses(void **state)
 	assert_int_equal(nat_conn_count(&nat, 0), 0);
 }
 
+/* An echo whose every byte is zero (identifier, sequence, no data):
+ * its checksum is 0xffff, which an incremental update alone would get
+ * wrong (0x0000), both for the NAT's own reply and a translated one. */
+static void test_icmp_all_zero(void **state)
+{
+	uint8_t f[ETH_FRAME_MAX];
+	uint8_t echo[8] = {ICMP_ECHO_REQUEST};
+	uint16_t id;
+
+	nat_from_inside(&nat, f,
+			ip_frame(f, gw_mac, vm_mac(1), POOL, GW_IP,
+				 IPV4_PROTO_ICMP, echo, sizeof(echo)),
+			0);
+	assert_int_equal(inside.n, 1);
+	assert_int_equal(rd16(l4_of(inside.f[0]) + 2), 0xffff);
+	assert_checksums(ip_of(inside.f[0]));
+
+	router_known(0);
+	nat_from_inside(&nat, f,
+			ip_frame(f, gw_mac, vm_mac(1), POOL, REMOTE,
+				 IPV4_PROTO_ICMP, echo, sizeof(echo)),
+			0);
+	assert_int_equal(outside.n, 1);
+	id = rd16(l4_of(outside.f[0]) + 4);
+	echo[0] = ICMP_ECHO_REPLY;
+	wr16(echo + 4, id);
+	nat_from_outside(&nat, f,
+			 ip_frame(f, out_mac, router_mac, REMOTE, OUT_IP,
+				  IPV4_PROTO_ICMP, echo, sizeof(echo)),
+			 1);
+	assert_int_equal(inside.n, 2);
+	assert_int_equal(rd16(l4_of(inside.f[1]) + 4), 0);
+	assert_int_equal(rd16(l4_of(inside.f[1]) + 2), 0xffff);
+	assert_checksums(ip_of(inside.f[1]));
+}
+
 static void test_unsolicited_dropped(void **state)
 {
 	uint8_t f[ETH_FRAME_MAX];
@@ -1292,6 +1338,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tcp_end, setup),
 		cmocka_unit_test_setup(test_icmp_echo_out_and_back, setup),
 		cmocka_unit_test_setup(test_ping_own_addresses, setup),
+		cmocka_unit_test_setup(test_icmp_all_zero, setup),
 		cmocka_unit_test_setup(test_unsolicited_dropped, setup),
 		cmocka_unit_test_setup(test_udp_expiry, setup),
 		cmocka_unit_test_setup(test_table_full, setup),
