@@ -16,15 +16,22 @@
  *             over it from an offset; 3 a DHCP message (BOOTP fixed part
  *             from the bytes, then the bytes as options) from a VM;
  *   bits 3-4  how far the clock moves first: 0, 1, 10 or 1000 ticks;
- *   bit 5     spoil the transport checksum after dressing.
+ *   bit 5     spoil the transport checksum after dressing;
+ *   bit 6     first the outside router answers the NAT's ARP request.
+ * A DHCP message (3) starts its options with a message type, a
+ * requested address and maybe our server identifier chosen by its
+ * first byte, so the server's replies are reached, not only its
+ * checks.
  * ASan and UBSan catch any read or write outside a frame; the target
  * checks what must hold whatever comes in:
  *   - every frame sent is 14 to 1514 bytes, with the NAT's own MAC of
  *     that side as its source, and one input sends at most
  *     NAT_PENDING_MAX + 1 frames;
  *   - every IPv4 packet sent has a right header checksum, and when the
- *     input's transport checksum was right (or none), so is the
- *     output's (checked with this file's own routine);
+ *     input was an IPv4 packet with a right transport checksum (or
+ *     none), so has every packet it makes the NAT send (checked with
+ *     this file's own routine; frames released by an ARP answer came
+ *     from earlier inputs and are not judged by it);
  *   - an IPv4 packet sent outside comes from the outside address, and
  *     a translated TCP/UDP port or echo identifier is in the range;
  *   - an IPv4 packet sent inside comes from the gateway or from
@@ -54,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define OUT_IP	IPV4_ADDR(192, 168, 10, 2)
 #define ROUTER	IPV4_ADDR(192, 168, 10, 1)
 #define PORT_LO 40000
-#define PORTS	16
+#define PORTS	4
 
 static struct nat nat;
 static unsigned sent;	 /* frames sent for the current input */
@@ -272,14 +279,33 @@ static size_t reflect(uint8_t *f, const uint8_t *p, size_t n)
 	return len;
 }
 
+/* Options a client sends, chosen by c: message type, requested
+ * address, maybe our server identifier. Their length. */
+static size_t dhcp_lead(uint8_t *o, uint8_t c)
+{
+	o[0] = DHCP_OPT_MSG_TYPE;
+	o[1] = 1;
+	o[2] = (uint8_t)(c % 8 + 1);
+	o[3] = DHCP_OPT_REQ_IP;
+	o[4] = 4;
+	put_be32(o + 5, POOL + ((c >> 3) & 1));
+	if (!(c & 0x40))
+		return 9;
+	o[9] = DHCP_OPT_SERVER_ID;
+	o[10] = 4;
+	put_be32(o + 11, GW_IP);
+	return 15;
+}
+
 /* A DHCP client message from a VM: the fixed part from p, the magic
- * cookie, then the rest of p as options. */
+ * cookie, options from p[0], then the rest of p as more options. */
 static size_t dress_dhcp(uint8_t *f, const uint8_t *p, size_t n)
 {
 	uint8_t *ip = f + eth_header(f, false, n ? p[0] & 1 : 0, ETH_TYPE_IPV4);
 	uint8_t *udp = ip + IPV4_HDR_MIN, *b = udp + UDP_HDR_LEN;
 	size_t fixed = MIN(n, 44), opts = n - fixed;
-	size_t blen = DHCP_OPTIONS_OFF + opts;
+	size_t lead = dhcp_lead(b + DHCP_OPTIONS_OFF, n ? p[0] : 0);
+	size_t blen = DHCP_OPTIONS_OFF + lead + opts;
 
 	memset(b, 0, DHCP_OPTIONS_OFF);
 	memcpy(b, p, fixed);
@@ -288,7 +314,7 @@ static size_t dress_dhcp(uint8_t *f, const uint8_t *p, size_t n)
 	b[DHCP_HLEN_OFF] = 6;
 	memcpy(b + DHCP_CHADDR_OFF, f + ETH_SRC_OFF, 6);
 	put_be32(b + DHCP_COOKIE_OFF, DHCP_COOKIE);
-	memcpy(b + DHCP_OPTIONS_OFF, p + fixed, opts);
+	memcpy(b + DHCP_OPTIONS_OFF + lead, p + fixed, opts);
 	put_be16(udp + UDP_SPORT_OFF, DHCP_CLIENT_PORT);
 	put_be16(udp + UDP_DPORT_OFF, DHCP_SERVER_PORT);
 	put_be16(udp + UDP_LEN_OFF, (uint16_t)(UDP_HDR_LEN + blen));
@@ -310,13 +336,33 @@ static bool input_l4_good(const uint8_t *f, size_t len)
 	const uint8_t *ip = f + ETH_HDR_LEN;
 	size_t hl, tot;
 
-	if (len < ETH_HDR_LEN + IPV4_HDR_MIN)
-		return true;
+	if (len < ETH_HDR_LEN + IPV4_HDR_MIN ||
+	    get_be16(f + ETH_TYPE_OFF) != ETH_TYPE_IPV4)
+		return false; /* not a packet: frames it sends are older */
 	hl = (ip[0] & 0xf) * 4;
 	tot = get_be16(ip + IPV4_TOTLEN_OFF);
 	if (hl < IPV4_HDR_MIN || tot < hl || tot > len - ETH_HDR_LEN)
 		return true; /* the NAT must drop it */
 	return l4_good(ip, hl, tot);
+}
+
+/* The router's ARP reply to the NAT. */
+static void router_answers(uint8_t *f, uint64_t now)
+{
+	uint8_t *a = f + eth_header(f, true, 2, ETH_TYPE_ARP);
+
+	put_be16(a + ARP_HTYPE_OFF, ARP_HTYPE_ETH);
+	put_be16(a + ARP_PTYPE_OFF, ETH_TYPE_IPV4);
+	a[ARP_HLEN_OFF] = 6;
+	a[ARP_PLEN_OFF] = 4;
+	put_be16(a + ARP_OPER_OFF, ARP_OP_REPLY);
+	memcpy(a + ARP_SHA_OFF, peers[2].b, 6);
+	put_be32(a + ARP_SPA_OFF, ROUTER);
+	memcpy(a + ARP_THA_OFF, out_mac.b, 6);
+	put_be32(a + ARP_TPA_OFF, OUT_IP);
+	l4_was_good = false; /* what it releases came in earlier */
+	sent = 0;
+	nat_from_outside(&nat, f, ETH_HDR_LEN + ARP_LEN, now);
 }
 
 static void setup(void)
@@ -368,6 +414,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = (uint8_t)MIN(n, size - i - 2);
 		i += 2 + n;
 		now += steps[(ctl >> 3) & 3];
+		if (ctl & 0x40)
+			router_answers(f, now);
 		switch ((ctl >> 1) & 3) {
 		case 0: memcpy(f, p, n), len = n; break;
 		case 1: len = dress_ip(f, outside, p, n); break;
