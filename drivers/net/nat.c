@@ -202,6 +202,10 @@ static size_t take(struct nat *nat, const uint8_t *frame, size_t len)
 		nat_drop(nat, NAT_DROP_OVERSIZE);
 		return 0;
 	}
+	if (frame[ETH_SRC_OFF] & MAC_GROUP_BIT) {
+		nat_drop(nat, NAT_DROP_BAD_SOURCE); /* no one sends from it */
+		return 0;
+	}
 	memcpy(nat->buf, frame, len);
 	return len;
 }

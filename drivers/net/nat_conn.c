@@ -127,13 +127,17 @@ static struct nat_conn *slot(struct nat *nat, uint64_t now)
 	return oldest;
 }
 
+/* The flow's entry, if the same VM (MAC) made it: a VM claiming
+ * another's address gets its own entry and port, never the other's
+ * replies. */
 static struct nat_conn *find_out(struct nat *nat, const struct nat_flow *f,
-				 uint64_t now)
+				 const struct mac_addr *mac, uint64_t now)
 {
 	for (unsigned i = 0; i < NAT_CONNS_MAX; i++) {
 		struct nat_conn *c = &nat->conns[i];
 
-		if (nat_conn_alive(nat, c, now) && flow_matches(c, f))
+		if (nat_conn_alive(nat, c, now) && flow_matches(c, f) &&
+		    mac_equal(&c->inside_mac, mac))
 			return c;
 	}
 	return NULL;
@@ -142,11 +146,10 @@ static struct nat_conn *find_out(struct nat *nat, const struct nat_flow *f,
 struct nat_conn *nat_conn_out(struct nat *nat, const struct nat_flow *f,
 			      const struct mac_addr *inside_mac, uint64_t now)
 {
-	struct nat_conn *c = find_out(nat, f, now);
+	struct nat_conn *c = find_out(nat, f, inside_mac, now);
 	uint16_t port;
 
 	if (c) {
-		c->inside_mac = *inside_mac; /* the VM may have a new MAC */
 		c->seen = now;
 		return c;
 	}

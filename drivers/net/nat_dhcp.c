@@ -108,6 +108,15 @@ uint32_t nat_lease_of(const struct nat *nat, const struct mac_addr *mac)
 	return i < 0 ? 0 : lease_ip(nat, i);
 }
 
+bool nat_lease_allows(const struct nat *nat, uint32_t ip,
+		      const struct mac_addr *mac)
+{
+	uint32_t i = ip - nat->cfg.pool_first;
+
+	return i >= nat->cfg.pool_size || !nat->leases[i].used ||
+	       mac_equal(&nat->leases[i].mac, mac);
+}
+
 /* A slot for a new MAC: a free one, else the one renewed longest ago
  * if that was more than lease_timeout ago; -1 when the pool is empty. */
 static int lease_free(const struct nat *nat, uint64_t now)

@@ -36,6 +36,9 @@ void nat_arp_expire(struct nat *nat, uint64_t now);
 /* nat_dhcp.c: a UDP datagram to port 67 from the VM with MAC src. */
 void nat_dhcp_input(struct nat *nat, const struct mac_addr *src,
 		    const struct ipv4_pkt *pkt, uint64_t now);
+/* False when ip is a pool address leased to another MAC than mac. */
+bool nat_lease_allows(const struct nat *nat, uint32_t ip,
+		      const struct mac_addr *mac);
 
 /* nat_conn.c */
 struct nat_flow {

@@ -107,11 +107,13 @@ static bool outside_dest(const struct nat_config *c, uint32_t a)
 }
 
 static bool out_checks(struct nat *nat, const struct ipv4_pkt *pkt,
-		       struct l4_fields *f, uint32_t *hop)
+		       const struct mac_addr *vm, struct l4_fields *f,
+		       uint32_t *hop)
 {
 	enum nat_drop why;
 
-	if (!nat_vm_addr(&nat->cfg, pkt->src))
+	if (!nat_vm_addr(&nat->cfg, pkt->src) ||
+	    !nat_lease_allows(nat, pkt->src, vm))
 		why = NAT_DROP_BAD_SOURCE;
 	else if (!outside_dest(&nat->cfg, pkt->dst))
 		why = NAT_DROP_BAD_DEST;
@@ -133,7 +135,8 @@ void nat_xlate_out(struct nat *nat, struct ipv4_pkt *pkt, uint64_t now)
 	struct mac_addr vm;
 	uint32_t hop;
 
-	if (!out_checks(nat, pkt, &f, &hop))
+	memcpy(vm.b, nat->buf + ETH_SRC_OFF, MAC_ADDR_LEN);
+	if (!out_checks(nat, pkt, &vm, &f, &hop))
 		return;
 	flow = (struct nat_flow){pkt->proto, pkt->src, pkt->dst,
 				 get_be16(pkt->l4 + f.port_off),
@@ -142,7 +145,6 @@ void nat_xlate_out(struct nat *nat, struct ipv4_pkt *pkt, uint64_t now)
 		nat_drop(nat, NAT_DROP_TTL);
 		return;
 	}
-	memcpy(vm.b, nat->buf + ETH_SRC_OFF, MAC_ADDR_LEN);
 	c = nat_conn_out(nat, &flow, &vm, now);
 	if (!c) {
 		nat_drop(nat, NAT_DROP_NO_PORT);

@@ -1220,6 +1220,48 @@ static void test_bad_packets(void **state)
 	assert_int_equal(inside.n, 0);
 }
 
+/* A VM cannot use an address leased to another, nor take another
+ * VM's flow (and its replies) by claiming its address. */
+static void test_spoofing(void **state)
+{
+	uint8_t f[ETH_FRAME_MAX];
+	const uint32_t fixed = IPV4_ADDR(10, 0, 2, 100); /* not leased */
+	uint16_t p2, p3;
+
+	assert_int_equal(dhcp_bind(1, 0), POOL);
+	router_known(0);
+	clear_wires();
+	nat_from_inside(
+		&nat, f,
+		udp_frame(f, gw_mac, vm_mac(2), POOL, 1, REMOTE, 2, "x"), 1);
+	assert_int_equal(dropped(NAT_DROP_BAD_SOURCE), 1);
+	assert_int_equal(outside.n, 0);
+
+	nat_from_inside(
+		&nat, f,
+		udp_frame(f, gw_mac, vm_mac(2), fixed, 1, REMOTE, 2, "x"), 1);
+	nat_from_inside(
+		&nat, f,
+		udp_frame(f, gw_mac, vm_mac(3), fixed, 1, REMOTE, 2, "x"), 1);
+	assert_int_equal(outside.n, 2);
+	p2 = rd16(l4_of(outside.f[0]));
+	p3 = rd16(l4_of(outside.f[1]));
+	assert_int_not_equal(p2, p3);
+	assert_non_null(udp_in(REMOTE, 2, p2, 2));
+	assert_mac(inside.f[0], vm_mac(2));
+	assert_non_null(udp_in(REMOTE, 2, p3, 2));
+	assert_mac(inside.f[1], vm_mac(3));
+
+	/* A group address as a frame's source, from either side. */
+	udp_frame(f, out_mac, bcast, REMOTE, 2, OUT_IP, p2, "x");
+	nat_from_outside(&nat, f, 60, 3);
+	udp_frame(f, gw_mac, bcast, fixed, 1, REMOTE, 2, "x");
+	nat_from_inside(&nat, f, 60, 3);
+	assert_int_equal(dropped(NAT_DROP_BAD_SOURCE), 3);
+	assert_int_equal(inside.n, 2);
+	assert_int_equal(outside.n, 2);
+}
+
 static void test_no_route(void **state)
 {
 	struct nat_config c = config();
@@ -1345,6 +1387,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ports_exhausted, setup),
 		cmocka_unit_test_setup(test_arp_queue, setup),
 		cmocka_unit_test_setup(test_bad_packets, setup),
+		cmocka_unit_test_setup(test_spoofing, setup),
 		cmocka_unit_test_setup(test_no_route, setup),
 		cmocka_unit_test_setup(test_truncated, setup),
 		cmocka_unit_test_setup(test_checksum_update, setup),
