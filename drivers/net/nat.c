@@ -137,6 +137,42 @@ bool nat_vm_addr(const struct nat_config *c, uint32_t addr)
 	return host_of(addr, c->gw_ip, c->inside_mask) && addr != c->gw_ip;
 }
 
+void nat_config_timeouts(struct nat_config *cfg, uint64_t ticks_per_sec)
+{
+	const uint64_t s = ticks_per_sec;
+
+	cfg->udp_timeout = 120 * s;
+	cfg->tcp_timeout = 7440 * s;
+	cfg->tcp_closing_timeout = 240 * s;
+	cfg->icmp_timeout = 60 * s;
+	cfg->arp_timeout = 60 * s;
+	cfg->arp_retry = s;
+	cfg->lease_secs = 86400;
+	cfg->lease_timeout = 86400 * s;
+}
+
+int nat_set_outside(struct nat *nat, uint32_t ip, uint32_t mask,
+		    uint32_t router, const char **why)
+{
+	struct nat_config c = nat->cfg;
+	const char *err;
+
+	c.out_ip = ip;
+	c.out_mask = mask;
+	c.out_router = router;
+	err = config_error(&c);
+	if (err) {
+		if (why)
+			*why = err;
+		return -1;
+	}
+	nat->cfg = c;
+	memset(nat->conns, 0, sizeof(nat->conns));
+	memset(nat->arp, 0, sizeof(nat->arp));
+	memset(nat->pending, 0, sizeof(nat->pending));
+	return 0;
+}
+
 /* ---- pings of the NAT's own addresses ------------------------------- */
 
 /* Whom an echo reply may go to: a VM inside; outside, a host that is

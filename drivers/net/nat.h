@@ -154,6 +154,23 @@ struct nat {
  */
 int nat_init(struct nat *nat, const struct nat_config *cfg, const char **why);
 
+/*
+ * The timeouts the RFCs ask of a NAT, in ticks of ticks_per_sec: UDP
+ * 2 min (RFC 4787, REQ-5), established TCP 2 h 4 min and closing TCP
+ * 4 min (RFC 5382, REQ-5), ICMP query 60 s (RFC 5508, REQ-1); ARP
+ * entries 60 s and 1 s of waiting for an answer; leases of one day.
+ */
+void nat_config_timeouts(struct nat_config *cfg, uint64_t ticks_per_sec);
+
+/*
+ * The outside address changed (a DHCP client on the host NIC got a new
+ * lease): every translation, outside neighbour and waiting frame is
+ * forgotten. 0, or -1 with *why when the address does not fit the rest
+ * of the configuration (nothing changes then).
+ */
+int nat_set_outside(struct nat *nat, uint32_t ip, uint32_t mask,
+		    uint32_t router, const char **why);
+
 /* A frame from the switch (a VM sent it, or the switch flooded it to
  * the NAT's port). */
 void nat_from_inside(struct nat *nat, const uint8_t *frame, size_t len,

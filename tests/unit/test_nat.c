@@ -362,6 +362,24 @@ static void test_config_checked(void **state)
 	assert_int_equal(nat_init(&nat, &c, NULL), 0);
 }
 
+/* The defaults meet the RFCs' minimums (RFC 4787 REQ-5: UDP at least
+ * 2 min; RFC 5382 REQ-5: established TCP at least 2 h 4 min; RFC 5508
+ * REQ-1: ICMP query at least 60 s), and a closing TCP goes sooner. */
+static void test_config_timeouts(void **state)
+{
+	struct nat_config c = config();
+	const uint64_t hz = 1000;
+
+	nat_config_timeouts(&c, hz);
+	assert_true(c.udp_timeout >= 120 * hz);
+	assert_true(c.tcp_timeout >= (2 * 3600 + 4 * 60) * hz);
+	assert_true(c.icmp_timeout >= 60 * hz);
+	assert_true(c.tcp_closing_timeout < c.tcp_timeout);
+	assert_true(c.lease_timeout >= c.lease_secs * hz);
+	assert_true(c.arp_retry > 0 && c.arp_retry < c.arp_timeout);
+	assert_int_equal(nat_init(&nat, &c, NULL), 0);
+}
+
 /* ---- ARP ------------------------------------------------------------ */
 
 static void test_arp_gateway(void **state)
@@ -1038,6 +1056,36 @@ static void test_unsolicited_dropped(void **state)
 	assert_int_equal(nat.stats.in_translated, 0);
 }
 
+/* A new outside address: old translations and neighbours are gone,
+ * new ones use it. */
+static void test_set_outside(void **state)
+{
+	uint8_t f[ETH_FRAME_MAX];
+	const uint32_t new_ip = IPV4_ADDR(172, 16, 0, 9);
+	const uint32_t new_router = IPV4_ADDR(172, 16, 0, 1);
+	const char *why = NULL;
+	uint16_t port;
+
+	router_known(0);
+	port = rd16(l4_of(udp_out(5000, REMOTE, 53, 1)));
+	assert_int_equal(nat_set_outside(&nat, GW_IP, MASK24, 0, &why), -1);
+	assert_non_null(strstr(why, "overlap"));
+	assert_int_equal(
+		nat_set_outside(&nat, new_ip, MASK24, new_router, NULL), 0);
+	assert_int_equal(nat_conn_count(&nat, 2), 0);
+	assert_null(udp_in(REMOTE, 53, port, 2)); /* to the old address */
+	clear_wires();
+	nat_from_inside(
+		&nat, f,
+		udp_frame(f, gw_mac, vm_mac(1), POOL, 5000, REMOTE, 53, "q"),
+		3);
+	/* The old router is forgotten: ARP for the new one, from new_ip. */
+	assert_int_equal(outside.n, 1);
+	assert_int_equal(rd16(outside.f[0] + 12), ETH_TYPE_ARP);
+	assert_int_equal(rd32(outside.f[0] + 14 + 14), new_ip);
+	assert_int_equal(rd32(outside.f[0] + 14 + 24), new_router);
+}
+
 static void test_udp_expiry(void **state)
 {
 	uint16_t port;
@@ -1367,6 +1415,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_config_checked, setup),
+		cmocka_unit_test_setup(test_config_timeouts, setup),
+		cmocka_unit_test_setup(test_set_outside, setup),
 		cmocka_unit_test_setup(test_arp_gateway, setup),
 		cmocka_unit_test_setup(test_arp_outside, setup),
 		cmocka_unit_test_setup(test_dhcp_handshake, setup),
