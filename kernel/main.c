@@ -10,6 +10,7 @@
 #include "drivers/block/ata_disk.h"
 #include "drivers/block/disk_selftest.h"
 #include "drivers/hw/ata_host.h"
+#include "drivers/hw/e1000_host.h"
 #include "drivers/hw/fbcon.h"
 #include "drivers/hw/font.h"
 #include "drivers/hw/pci_cam.h"
@@ -31,6 +32,7 @@
 #include "vmx/run.h"
 #include "vmx/vm.h"
 #include "vmx/vm_control.h"
+#include "vmx/vm_net.h"
 #include "vmx/vmxon.h"
 
 #define HV_VERSION "0.1"
@@ -43,6 +45,8 @@ static struct boot_info boot_info;
 static struct percpu boot_cpu;
 /* hv.cfg as parsed; the VMs are built from it. */
 static struct hv_config hv_config;
+/* The host's PCI functions, scanned once (host_disks_init). */
+static struct pci_scan host_pci;
 
 static const char *firmware_name(uint32_t fw)
 {
@@ -216,15 +220,16 @@ static void run_disk_selftest(const char *name)
  * disk self-test when hv.cfg asks for one. */
 static void host_disks_init(void)
 {
-	static struct pci_scan scan;
+	struct pci_scan *scan = &host_pci;
 	char line[96];
 	hpa_t prd_page;
 
-	pci_scan(&pci_cam_ops, &scan);
-	for (unsigned i = 0; i < scan.count; i++) {
-		if (scan.dev[i].class_code != PCI_CLASS_STORAGE)
+	pci_scan(&pci_cam_ops, scan);
+	for (unsigned i = 0; i < scan->count; i++) {
+		if (scan->dev[i].class_code != PCI_CLASS_STORAGE &&
+		    scan->dev[i].class_code != PCI_CLASS_NETWORK)
 			continue;
-		pci_describe(&scan.dev[i], line, sizeof(line));
+		pci_describe(&scan->dev[i], line, sizeof(line));
 		log_printf(LOG_INFO, "pci: %s", line);
 	}
 	prd_page = pmm_alloc_range(&host_pmm, 1, PAGE_SIZE, 4 * GIB);
@@ -232,10 +237,65 @@ static void host_disks_init(void)
 		log_printf(LOG_WARN, "ata: no memory below 4 GiB for DMA");
 		return;
 	}
-	ata_host_init(&pci_cam_ops, &scan, phys_to_virt(prd_page), prd_page,
+	ata_host_init(&pci_cam_ops, scan, phys_to_virt(prd_page), prd_page,
 		      tsc_khz ? tsc_khz : ATA_FALLBACK_TICKS_PER_MS);
 	if (hv_config.disk_selftest[0])
 		run_disk_selftest(hv_config.disk_selftest);
+}
+
+/* BAR registers through the identity map, uncached (kernel/paging.c
+ * maps everything that is not RAM with PCD). */
+static void *map_mmio(hpa_t pa, uint64_t len)
+{
+	if (pa + len < pa || pa + len > paging_mapped_end)
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+/* "error: hv.cfg:LINE: uplink: WHAT; the VMs run without a way out". */
+static void uplink_error(const char *what)
+{
+	log_printf(LOG_ERR,
+		   "error: " CONFIG_MODULE_NAME ":%u: key 'uplink': %s; the "
+		   "VMs' switch runs without an uplink (the pci lines above "
+		   "list the network controllers; name one of them, or set "
+		   "uplink = none)",
+		   hv_config.uplink.line, what);
+}
+
+/* hv.cfg `uplink`: the host e1000 joins the VMs' switch, bridged. */
+static void host_uplink_init(void)
+{
+	static struct e1000_host e1000;
+	const struct config_uplink *u = &hv_config.uplink;
+	uint64_t pages = E1000_DMA_BYTES / PAGE_SIZE;
+	const struct pci_device *dev;
+	char err[160];
+	struct e1000_dma dma;
+
+	if (u->kind == UPLINK_NONE)
+		return;
+	dev = e1000_host_find(&host_pci, u->by_address ? &u->at : NULL, err,
+			      sizeof(err));
+	if (!dev) {
+		uplink_error(err);
+		return;
+	}
+	dma.pa = pmm_alloc_range(&host_pmm, pages, PAGE_SIZE, 4 * GIB);
+	if (!dma.pa) {
+		uplink_error("no memory for the e1000's rings");
+		return;
+	}
+	dma.va = phys_to_virt(dma.pa);
+	if (e1000_host_open(&e1000, &pci_cam_ops, dev, map_mmio, &dma, err,
+			    sizeof(err))) {
+		page_free(dma.pa, pages); /* receive was not enabled */
+		uplink_error(err);
+		return;
+	}
+	/* From here the device may write into dma: it stays allocated. */
+	if (vm_net_add_uplink(&e1000.nic, e1000.name, err, sizeof(err)))
+		uplink_error(err);
 }
 
 /* Build every valid VM, run them all on every CPU until each has
@@ -290,6 +350,7 @@ static void run_vms(const struct boot_info *bi)
 	run_cpu(this_cpu());
 	log_printf(LOG_INFO, "all VMs have stopped");
 	run_print_stats();
+	vm_net_print_uplink();
 }
 
 static void console_setup(void)
@@ -327,6 +388,7 @@ void kernel_main(const struct boot_info *bi)
 	tsc_init(acpi.pm_tmr, acpi.pm_tmr_32bit);
 	wallclock_init();
 	host_disks_init();
+	host_uplink_init();
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
 	check_vms(&boot_info);

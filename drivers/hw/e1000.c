@@ -124,10 +124,11 @@ static void e1000_rx_setup(struct e1000 *nic, hpa_t ring_pa, hpa_t buf_pa)
 {
 	for (unsigned i = 0; i < E1000_MTA_LEN; i++)
 		wr(nic, E1000_MTA + 4 * i, 0);
-	for (unsigned i = 0; i < E1000_RX_DESCS; i++) {
-		nic->rx[i].addr = buf_pa + (hpa_t)i * E1000_BUF_SIZE;
-		nic->rx[i].status = 0;
-	}
+	/* Whole descriptors: a device may write back only some fields
+	 * (Bochs's keeps `errors` as it finds it). */
+	for (unsigned i = 0; i < E1000_RX_DESCS; i++)
+		nic->rx[i] = (struct e1000_rx_desc){
+			.addr = buf_pa + (hpa_t)i * E1000_BUF_SIZE};
 	nic->rx_next = 0;
 	ring_base(nic, E1000_RDBAL, E1000_RDBAH, E1000_RDLEN, ring_pa,
 		  E1000_RX_DESCS);
@@ -141,11 +142,9 @@ static void e1000_rx_setup(struct e1000 *nic, hpa_t ring_pa, hpa_t buf_pa)
 /* "Transmit Initialization": an empty ring, padding, the IPG. */
 static void e1000_tx_setup(struct e1000 *nic, hpa_t ring_pa, hpa_t buf_pa)
 {
-	for (unsigned i = 0; i < E1000_TX_DESCS; i++) {
-		nic->tx[i].addr = buf_pa + (hpa_t)i * E1000_BUF_SIZE;
-		nic->tx[i].cmd = 0;
-		nic->tx[i].status = 0;
-	}
+	for (unsigned i = 0; i < E1000_TX_DESCS; i++)
+		nic->tx[i] = (struct e1000_tx_desc){
+			.addr = buf_pa + (hpa_t)i * E1000_BUF_SIZE};
 	nic->tx_next = nic->tx_clean = 0;
 	ring_base(nic, E1000_TDBAL, E1000_TDBAH, E1000_TDLEN, ring_pa,
 		  E1000_TX_DESCS);

@@ -4,7 +4,8 @@
  * (CTRL.RST self-clears after a few reads, EERD answers from an EEPROM,
  * a write of TDT sends every descriptor from TDH to it and writes DD
  * back when RS asks, a frame from the "wire" lands in the descriptor at
- * RDH while RDH != RDT, else it is missed and counted in MPC). The DMA
+ * RDH while RDH != RDT, else it is missed and counted in MPC; like
+ * Bochs's, it only sets bits in a descriptor's errors field). The DMA
  * area is host memory whose "physical" address is its pointer.
  * Checks bring-up (MAC from the EEPROM, rings, promiscuous receive),
  * transmit (bytes on the wire, a full ring, reclaim, bad sizes),
@@ -95,7 +96,7 @@ static bool fake_receive(const uint8_t *frame, size_t len, uint8_t errors)
 	d = &ring[*R(E1000_RDH)];
 	memcpy(pa_to_ptr(d->addr), frame, len);
 	d->length = (uint16_t)len;
-	d->errors = errors;
+	d->errors |= errors; /* as Bochs: the rest is left as it was */
 	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP;
 	*R(E1000_RDH) = (*R(E1000_RDH) + 1) % n;
 	return true;
