@@ -252,14 +252,15 @@ static void *map_mmio(hpa_t pa, uint64_t len)
 	return phys_to_virt(pa);
 }
 
-/* "error: hv.cfg:LINE: uplink: WHAT; the VMs run without a way out". */
+/* "error: hv.cfg:LINE: key 'uplink': WHAT; ..." (log_printf adds
+ * "error: "): the VMs run, without a way out. */
 static void uplink_error(const char *what)
 {
 	log_printf(LOG_ERR,
-		   "error: " CONFIG_MODULE_NAME ":%u: key 'uplink': %s; the "
-		   "VMs' switch runs without an uplink (the pci lines above "
-		   "list the network controllers; name one of them, or set "
-		   "uplink = none)",
+		   CONFIG_MODULE_NAME
+		   ":%u: key 'uplink': %s; the VMs' "
+		   "switch runs without an uplink (the pci lines above list "
+		   "the network controllers)",
 		   hv_config.uplink.line, what);
 }
 

@@ -21,7 +21,7 @@ static const struct pci_device *find_at(const struct pci_scan *scan,
 					const struct pci_bdf *at, char *err,
 					size_t n)
 {
-	char where[PCI_BDF_TEXT_MAX], what[96];
+	char where[PCI_BDF_TEXT_MAX];
 	uint16_t bdf = PCI_BDF(at->bus, at->dev, at->fn);
 
 	pci_bdf_format(at, where, sizeof(where));
@@ -32,11 +32,10 @@ static const struct pci_device *find_at(const struct pci_scan *scan,
 			continue;
 		if (e1000_supported(d))
 			return d;
-		pci_describe(d, what, sizeof(what));
 		fmt_snprintf(err, n,
-			     "%s is not an e1000 (8086:100e or 8086:100f) "
-			     "but %s",
-			     where, what);
+			     "%s is %04x:%04x, not an e1000 (8086:100e or "
+			     "8086:100f)",
+			     where, d->vendor, d->device);
 		return NULL;
 	}
 	fmt_snprintf(err, n, "there is no PCI function at %s", where);

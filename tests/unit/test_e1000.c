@@ -10,13 +10,14 @@
  * Checks bring-up (MAC from the EEPROM, rings, promiscuous receive),
  * transmit (bytes on the wire, a full ring, reclaim, bad sizes),
  * receive (order, budget, wrap-around, bad frames, a full ring), and
- * that a device stuck in reset or a silent EEPROM is reported.
+ * that a device stuck in reset or a silent EEPROM is reported; and
+ * which PCI function drivers/hw/e1000_host.c picks for `uplink`.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tests/unit/support.h"
-#include "drivers/hw/e1000.h"
+#include "drivers/hw/e1000_host.h"
 
 #define WIRE_MAX 64
 
@@ -422,6 +423,60 @@ static void test_receive_ring_full_counts_missed(void **state)
 	assert_int_equal(nic.stats.rx_missed, 6);
 }
 
+/* ---- which PCI function (e1000_host_find) --------------------------- */
+
+static struct pci_scan scan_of(bool with_e1000)
+{
+	struct pci_scan s = {0};
+
+	s.dev[s.count++] = (struct pci_device){.bdf = PCI_BDF(0, 1, 1),
+					       .vendor = 0x8086,
+					       .device = 0x7010,
+					       .class_code = 0x01,
+					       .subclass = 0x01,
+					       .prog_if = 0x80};
+	if (with_e1000)
+		s.dev[s.count++] = (struct pci_device){.bdf = PCI_BDF(0, 2, 0),
+						       .vendor = 0x8086,
+						       .device = 0x100e,
+						       .class_code = 0x02};
+	s.dev[s.count++] = (struct pci_device){.bdf = PCI_BDF(0, 3, 0),
+					       .vendor = 0x8086,
+					       .device = 0x100f,
+					       .class_code = 0x02};
+	return s;
+}
+
+static void test_host_find(void **state)
+{
+	struct pci_scan s = scan_of(true);
+	struct pci_bdf at = {0, 0, 3, 0};
+	char err[160] = "";
+
+	/* the first e1000, or the one named */
+	assert_int_equal(e1000_host_find(&s, NULL, err, sizeof(err))->bdf,
+			 PCI_BDF(0, 2, 0));
+	assert_int_equal(e1000_host_find(&s, &at, err, sizeof(err))->bdf,
+			 PCI_BDF(0, 3, 0));
+	/* something else there, nothing there, another segment */
+	at = (struct pci_bdf){0, 0, 1, 1};
+	assert_null(e1000_host_find(&s, &at, err, sizeof(err)));
+	assert_string_equal(err, "00:01.1 is 8086:7010, not an e1000 "
+				 "(8086:100e or 8086:100f)");
+	at = (struct pci_bdf){0, 0, 4, 0};
+	assert_null(e1000_host_find(&s, &at, err, sizeof(err)));
+	assert_string_equal(err, "there is no PCI function at 00:04.0");
+	at = (struct pci_bdf){1, 0, 2, 0};
+	assert_null(e1000_host_find(&s, &at, err, sizeof(err)));
+	assert_string_equal(err, "there is no PCI function at 0001:00:02.0");
+	/* none at all */
+	s = scan_of(false);
+	s.count = 1;
+	assert_null(e1000_host_find(&s, NULL, err, sizeof(err)));
+	assert_string_equal(
+		err, "there is no e1000 (8086:100e or 8086:100f) on PCI");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +492,7 @@ int main(void)
 		T(test_receive_wraps_many_times),
 		T(test_receive_drops_bad_frames),
 		T(test_receive_ring_full_counts_missed),
+		cmocka_unit_test(test_host_find),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
