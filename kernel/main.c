@@ -216,8 +216,9 @@ static void run_disk_selftest(const char *name)
 	page_free(buf, pages);
 }
 
-/* The host's PCI functions and its IDE disks, one log line each; the
- * disk self-test when hv.cfg asks for one. */
+/* The host's PCI scan (kept in host_pci for the uplink), its storage
+ * and network functions and its IDE disks, one log line each; the disk
+ * self-test when hv.cfg asks for one. */
 static void host_disks_init(void)
 {
 	struct pci_scan *scan = &host_pci;
