@@ -44,6 +44,19 @@ enum poweroff_policy {
 	POWEROFF_NEVER,	    /* stay on (for the operator console) */
 };
 
+/* `uplink`: a host NIC joined to the VMs' switch (docs/networking.md). */
+enum uplink_kind {
+	UPLINK_NONE,  /* the VMs' switch has no way out (the default) */
+	UPLINK_E1000, /* the first e1000 on PCI, or the one at `at` */
+};
+
+struct config_uplink {
+	enum uplink_kind kind;
+	bool by_address; /* `uplink = BB:DD.F`: at names the function */
+	struct pci_bdf at;
+	unsigned line; /* of the key, for messages at boot; 0: not set */
+};
+
 /* One [vm NAME] section. Filled with the defaults, then with its keys. */
 struct vm_config {
 	char name[VM_NAME_MAX];
@@ -94,6 +107,7 @@ struct hv_config {
 	enum poweroff_policy poweroff;
 	/* a host disk to self-test at boot (destructive), or "" */
 	char disk_selftest[CONFIG_DISK_NAME_MAX];
+	struct config_uplink uplink;
 	unsigned loader_module_count;
 	struct config_loader_module loader_modules[CONFIG_LOADER_MODS_MAX];
 	/* [vm NAME] sections, in file order, valid or not */

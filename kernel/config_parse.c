@@ -657,6 +657,29 @@ static int global_disk_selftest(struct parser *p, const struct key *k,
 	return 0;
 }
 
+/* `none`, `e1000` (the first one found) or the PCI address of one.
+ * Whether it is there is known only after the PCI scan; kernel/main.c
+ * says so then, naming this line. */
+static int global_uplink(struct parser *p, const struct key *k, const char *v)
+{
+	struct config_uplink *u = &p->cfg->uplink;
+	char why[CONFIG_ERROR_MAX];
+
+	if (!strcmp(v, "none")) {
+		*u = (struct config_uplink){.kind = UPLINK_NONE};
+		return 0;
+	}
+	*u = (struct config_uplink){.kind = UPLINK_E1000, .line = p->line};
+	if (!strcmp(v, "e1000"))
+		return 0;
+	if (pci_bdf_parse(v, &u->at, why, sizeof(why))) {
+		*u = (struct config_uplink){.kind = UPLINK_NONE};
+		return bad(p, k, v, "is neither a NIC model nor a PCI address");
+	}
+	u->by_address = true;
+	return 0;
+}
+
 static const struct key global_keys[] = {
 	{.name = "time_slice",
 	 .parse = global_time_slice,
@@ -671,6 +694,10 @@ static const struct key global_keys[] = {
 	 .parse = global_disk_selftest,
 	 .expect = "a host disk such as ata1-master (its data is "
 		   "overwritten)"},
+	{.name = "uplink",
+	 .parse = global_uplink,
+	 .expect = "none, e1000 (the first Intel e1000 on PCI) or the PCI "
+		   "address of one such as 00:03.0"},
 };
 
 _Static_assert(ARRAY_SIZE(vm_keys) <= KEYS_MAX &&

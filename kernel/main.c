@@ -10,6 +10,7 @@
 #include "drivers/block/ata_disk.h"
 #include "drivers/block/disk_selftest.h"
 #include "drivers/hw/ata_host.h"
+#include "drivers/hw/e1000_host.h"
 #include "drivers/hw/fbcon.h"
 #include "drivers/hw/font.h"
 #include "drivers/hw/pci_cam.h"
@@ -31,6 +32,7 @@
 #include "vmx/run.h"
 #include "vmx/vm.h"
 #include "vmx/vm_control.h"
+#include "vmx/vm_net.h"
 #include "vmx/vmxon.h"
 
 #define HV_VERSION "0.1"
@@ -43,6 +45,9 @@ static struct boot_info boot_info;
 static struct percpu boot_cpu;
 /* hv.cfg as parsed; the VMs are built from it. */
 static struct hv_config hv_config;
+/* The host's PCI functions, scanned once (host_disks_init): the uplink
+ * and passthrough look in it. */
+static struct pci_scan host_pci;
 
 static const char *firmware_name(uint32_t fw)
 {
@@ -117,10 +122,21 @@ static void check_config(const struct boot_info *bi)
 	log_set_level(hv_config.log_level);
 }
 
-static struct pci_scan host_pci; /* host_disks_init */
+/* A host function the hypervisor drives itself: no VM may have it. */
+static void passthrough_used(struct config_pci_host *h,
+			     const struct pci_device *d, const char *user)
+{
+	if (h->used_count == CONFIG_PCI_USED_MAX)
+		return;
+	h->used[h->used_count].bdf =
+		(struct pci_bdf){0, PCI_BDF_BUS(d->bdf), PCI_BDF_DEV(d->bdf),
+				 PCI_BDF_FN(d->bdf)};
+	h->used[h->used_count++].user = user;
+}
 
 /* What passthrough may use (config_check_passthrough): the host's PCI
- * functions but the IDE controller the hypervisor drives. */
+ * functions but the IDE controller and the uplink NIC the hypervisor
+ * drives. */
 static void passthrough_host(struct config_pci_host *h)
 {
 	const struct pci_device *ide = pci_find_class(
@@ -137,12 +153,20 @@ static void passthrough_host(struct config_pci_host *h)
 		h->present[h->count++] = (struct pci_bdf){
 			0, PCI_BDF_BUS(bdf), PCI_BDF_DEV(bdf), PCI_BDF_FN(bdf)};
 	}
-	if (ide) {
-		h->used[0].bdf = (struct pci_bdf){0, PCI_BDF_BUS(ide->bdf),
-						  PCI_BDF_DEV(ide->bdf),
-						  PCI_BDF_FN(ide->bdf)};
-		h->used[0].user = "the hypervisor's IDE driver (host disks)";
-		h->used_count = 1;
+	if (ide)
+		passthrough_used(h, ide,
+				 "the hypervisor's IDE driver (host disks)");
+	if (hv_config.uplink.kind != UPLINK_NONE) {
+		const struct config_uplink *u = &hv_config.uplink;
+		char err[160];
+		const struct pci_device *nic = e1000_host_find(
+			&host_pci, u->by_address ? &u->at : NULL, err,
+			sizeof(err));
+
+		if (nic)
+			passthrough_used(h, nic,
+					 "the hypervisor's uplink (hv.cfg "
+					 "uplink)");
 	}
 }
 
@@ -253,9 +277,10 @@ static bool hv_config_passes_through(void)
 	return false;
 }
 
-/* The host's PCI functions (all of them when a VM asks for one, else
- * the storage ones) and its IDE disks, one log line each; the
- * disk self-test when hv.cfg asks for one. */
+/* The host's PCI scan (kept in host_pci for the uplink and
+ * passthrough), its functions (all of them when a VM asks for one, else
+ * the storage and network ones) and its IDE disks, one log line each;
+ * the disk self-test when hv.cfg asks for one. */
 static void host_disks_init(void)
 {
 	struct pci_scan *scan = &host_pci;
@@ -265,6 +290,7 @@ static void host_disks_init(void)
 	pci_scan(&pci_cam_ops, scan);
 	for (unsigned i = 0; i < scan->count; i++) {
 		if (scan->dev[i].class_code != PCI_CLASS_STORAGE &&
+		    scan->dev[i].class_code != PCI_CLASS_NETWORK &&
 		    !hv_config_passes_through())
 			continue;
 		pci_describe(&scan->dev[i], line, sizeof(line));
@@ -279,6 +305,62 @@ static void host_disks_init(void)
 		      tsc_khz ? tsc_khz : ATA_FALLBACK_TICKS_PER_MS);
 	if (hv_config.disk_selftest[0])
 		run_disk_selftest(hv_config.disk_selftest);
+}
+
+/* BAR registers through the identity map, uncached (kernel/paging.c
+ * maps everything that is not RAM with PCD). */
+static void *map_mmio(hpa_t pa, uint64_t len)
+{
+	if (pa + len < pa || pa + len > paging_mapped_end)
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+/* "error: hv.cfg:LINE: key 'uplink': WHAT; ..." (log_printf adds
+ * "error: "): the VMs run, without a way out. */
+static void uplink_error(const char *what)
+{
+	log_printf(LOG_ERR,
+		   CONFIG_MODULE_NAME
+		   ":%u: key 'uplink': %s; the VMs' "
+		   "switch runs without an uplink (the pci lines above list "
+		   "the network controllers)",
+		   hv_config.uplink.line, what);
+}
+
+/* hv.cfg `uplink`: the host e1000 joins the VMs' switch, bridged. */
+static void host_uplink_init(void)
+{
+	static struct e1000_host e1000;
+	const struct config_uplink *u = &hv_config.uplink;
+	uint64_t pages = E1000_DMA_BYTES / PAGE_SIZE;
+	const struct pci_device *dev;
+	char err[160];
+	struct e1000_dma dma;
+
+	if (u->kind == UPLINK_NONE)
+		return;
+	dev = e1000_host_find(&host_pci, u->by_address ? &u->at : NULL, err,
+			      sizeof(err));
+	if (!dev) {
+		uplink_error(err);
+		return;
+	}
+	dma.pa = pmm_alloc_range(&host_pmm, pages, PAGE_SIZE, 4 * GIB);
+	if (!dma.pa) {
+		uplink_error("no memory for the e1000's rings");
+		return;
+	}
+	dma.va = phys_to_virt(dma.pa);
+	if (e1000_host_open(&e1000, &pci_cam_ops, dev, map_mmio, &dma, err,
+			    sizeof(err))) {
+		page_free(dma.pa, pages); /* receive was not enabled */
+		uplink_error(err);
+		return;
+	}
+	/* From here the device may write into dma: it stays allocated. */
+	if (vm_net_add_uplink(&e1000.nic, e1000.name, err, sizeof(err)))
+		uplink_error(err);
 }
 
 /* Build every valid VM, run them all on every CPU until each has
@@ -333,6 +415,7 @@ static void run_vms(const struct boot_info *bi)
 	run_cpu(this_cpu());
 	log_printf(LOG_INFO, "all VMs have stopped");
 	run_print_stats();
+	vm_net_print_uplink();
 }
 
 static void console_setup(void)
@@ -370,6 +453,7 @@ void kernel_main(const struct boot_info *bi)
 	tsc_init(acpi.pm_tmr, acpi.pm_tmr_32bit);
 	wallclock_init();
 	host_disks_init();
+	host_uplink_init();
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
 	check_vms(&boot_info);

@@ -20,6 +20,7 @@
 #include "vmx/vcpu_intr.h"
 #include "vmx/vcpu_state.h"
 #include "vmx/vm_control.h" /* console hooks, marked "console:" */
+#include "vmx/vm_net.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_error.h"
@@ -417,6 +418,7 @@ void run_cpu(struct percpu *cpu)
 		if (boot_cpu) {
 			run_poll_devices();
 			vm_control_poll(); /* console: the operator's keys */
+			vm_net_poll();	   /* the uplink's received frames */
 			console_flush();
 			if (!__atomic_load_n(&vms_running, __ATOMIC_SEQ_CST))
 				return;

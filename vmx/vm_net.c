@@ -4,9 +4,14 @@
  * vm_add_nic runs on the boot CPU while VMs are built, one after the
  * other (so the switch is set up there, on first use, without a
  * race); the devices then run in VM exits on any CPU, serialised by
- * the switch's lock (drivers/virt/virtio_net.h). docs/networking.md.
+ * the switch's lock (drivers/virt/virtio_net.h). The uplink (a host
+ * e1000, drivers/net/uplink.h) joins on the boot CPU before the VMs are
+ * built; vm_net_poll runs in the boot CPU's run loop, and a VM's frame
+ * goes out on it in that VM's exit, both under the same lock, which so
+ * also serialises the e1000 driver. docs/networking.md.
  */
 #define LOG_PREFIX ""
+#include "drivers/net/uplink.h"
 #include "drivers/virt/pc_platform.h"
 #include "kernel/wallclock.h"
 #include "lib/fmt.h"
@@ -17,6 +22,10 @@
 /* The one switch all NICs join; vm_switch.lock guards it and them. */
 static struct vswitch vm_switch;
 static bool vm_switch_ready;
+/* The way out, when hv.cfg has `uplink` (vm_uplink_nic set). */
+static struct uplink vm_uplink;
+static struct e1000 *vm_uplink_nic;
+static char vm_uplink_name[48];
 
 static uint64_t vm_net_clock_ns(void *ctx)
 {
@@ -106,4 +115,85 @@ void vm_net_print_usage(const struct vm *vm)
 		(unsigned long)s->tx_bytes, (unsigned long)s->rx_frames,
 		(unsigned long)s->rx_bytes, (unsigned long)s->rx_no_buffer,
 		(unsigned long)s->rx_too_small, (unsigned long)s->rx_not_ready);
+}
+
+/* ---- the uplink ------------------------------------------------------ */
+
+static bool uplink_send(void *ctx, const uint8_t *frame, size_t len)
+{
+	return e1000_transmit(ctx, frame, len);
+}
+
+/* The uplink's receive callback and the e1000's have the same shape;
+ * the e1000 is polled with the uplink's function and context. */
+struct uplink_rx {
+	uplink_rx_fn fn;
+	void *ctx;
+};
+
+static void uplink_rx_one(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct uplink_rx *rx = ctx;
+
+	rx->fn(rx->ctx, frame, len);
+}
+
+static unsigned uplink_receive(void *ctx, unsigned budget, uplink_rx_fn fn,
+			       void *fn_ctx)
+{
+	struct uplink_rx rx = {fn, fn_ctx};
+
+	return e1000_receive(ctx, budget, uplink_rx_one, &rx);
+}
+
+int vm_net_add_uplink(struct e1000 *nic, const char *name, char *err, size_t n)
+{
+	const struct uplink_wire wire = {uplink_send, uplink_receive, nic};
+	char mac[MAC_STR_SIZE];
+
+	vm_net_switch_init();
+	fmt_snprintf(vm_uplink_name, sizeof(vm_uplink_name), "uplink %s", name);
+	if (uplink_attach(&vm_uplink, &vm_switch, vm_uplink_name, &wire)) {
+		fmt_snprintf(err, n, "the virtual switch has no free port");
+		return -1;
+	}
+	vm_uplink_nic = nic;
+	mac_format(&nic->mac, mac, sizeof(mac));
+	pr_info("%s: MAC %s, link %s; port %d of the switch, bridged "
+		"(promiscuous: the VMs' own MACs on the wire)",
+		vm_uplink_name, mac, e1000_link_up(nic) ? "up" : "down",
+		vm_uplink.port);
+	return 0;
+}
+
+void vm_net_poll(void)
+{
+	if (!vm_uplink_nic)
+		return;
+	spin_lock(&vm_switch.lock);
+	uplink_poll(&vm_uplink, VM_NET_UPLINK_BUDGET);
+	spin_unlock(&vm_switch.lock);
+}
+
+void vm_net_print_uplink(void)
+{
+	const struct vswitch_port_stats *p;
+	const struct e1000_stats *e;
+
+	if (!vm_uplink_nic)
+		return;
+	spin_lock(&vm_switch.lock);
+	e1000_update_stats(vm_uplink_nic);
+	spin_unlock(&vm_switch.lock);
+	p = uplink_stats(&vm_uplink);
+	e = &vm_uplink_nic->stats;
+	pr_info("%s: sent %lu frames (%lu bytes) to the wire, received %lu "
+		"(%lu bytes) from it; dropped %lu with the transmit ring "
+		"full, %lu bad from the wire; the device missed %lu (receive "
+		"ring full) and marked %lu bad",
+		vm_uplink_name, (unsigned long)p->tx_packets,
+		(unsigned long)p->tx_bytes, (unsigned long)p->rx_packets,
+		(unsigned long)p->rx_bytes, (unsigned long)p->tx_dropped,
+		(unsigned long)p->rx_dropped, (unsigned long)e->rx_missed,
+		(unsigned long)e->rx_errors);
 }

@@ -12,6 +12,7 @@
 #ifndef VMX_VM_NET_H
 #define VMX_VM_NET_H
 
+#include "drivers/hw/e1000.h"
 #include "vmx/vm.h"
 
 /* Where a VM's NIC is: the window after the disk's, whether or not the
@@ -34,5 +35,25 @@ void vm_net_reset(struct vm *vm);
 
 /* One log line with the NIC's counters (when it has one). */
 void vm_net_print_usage(const struct vm *vm);
+
+/* Frames the uplink takes from its receive ring per poll (one ring). */
+#define VM_NET_UPLINK_BUDGET E1000_RX_DESCS
+
+/*
+ * hv.cfg `uplink`: the host's e1000 (brought up, drivers/hw/e1000.h)
+ * becomes a port of the switch, bridged: the VMs' frames go out on it
+ * as they are, what it receives comes in. name is for messages ("e1000
+ * 00:03.0"). Boot CPU, before the VMs are built. 0, or -1 with err.
+ */
+int vm_net_add_uplink(struct e1000 *nic, const char *name, char *err,
+		      size_t err_size);
+
+/* Bring what the uplink received into the switch (and so to the VMs'
+ * NICs). From the run loop, on one CPU; cheap without an uplink or
+ * with nothing received. */
+void vm_net_poll(void);
+
+/* One log line with the uplink's counters (when there is one). */
+void vm_net_print_uplink(void);
 
 #endif

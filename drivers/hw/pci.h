@@ -50,6 +50,7 @@
 
 /* Class codes */
 #define PCI_CLASS_STORAGE    0x01
+#define PCI_CLASS_NETWORK    0x02
 #define PCI_SUBCLASS_IDE     0x01
 #define PCI_CLASS_BRIDGE     0x06
 #define PCI_SUBCLASS_PCI_PCI 0x04

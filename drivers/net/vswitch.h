@@ -1,7 +1,8 @@
 /*
  * drivers/net/vswitch.h - a virtual Ethernet switch joining the NICs of
- * the VMs (and later an uplink): it learns which port each source MAC
- * address sits behind, forwards a unicast frame to the port that
+ * the VMs and an uplink to a host NIC (drivers/net/uplink.h): it
+ * learns which port each source MAC address sits behind, forwards a
+ * unicast frame to the port that
  * learned its destination, and floods broadcast, multicast and unknown
  * unicast frames to every other port. A frame never goes back out of
  * the port it came in on.

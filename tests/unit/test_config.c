@@ -67,6 +67,7 @@ static void test_full_file(void **state)
 		      "log_level = debug\n"
 		      "poweroff = never\n"
 		      "disk_selftest = ata12-slave\n"
+		      "uplink = 00:1f.3\n"
 		      "module = initrd guests/initrd.cpio # the loader's\n"
 		      "\n"
 		      "[vm web]\n"
@@ -85,6 +86,11 @@ static void test_full_file(void **state)
 	assert_int_equal(cfg.log_level, LOG_DEBUG);
 	assert_int_equal(cfg.poweroff, POWEROFF_NEVER);
 	assert_string_equal(cfg.disk_selftest, "ata12-slave");
+	assert_int_equal(cfg.uplink.kind, UPLINK_E1000);
+	assert_true(cfg.uplink.by_address);
+	assert_int_equal(cfg.uplink.at.dev, 0x1f);
+	assert_int_equal(cfg.uplink.at.fn, 3);
+	assert_int_equal(cfg.uplink.line, 8);
 	assert_int_equal(cfg.loader_module_count, 2);
 	assert_string_equal(cfg.loader_modules[0].name, "hello.elf");
 	assert_int_equal(cfg.loader_modules[0].line, 2);
@@ -95,7 +101,7 @@ static void test_full_file(void **state)
 
 	assert_true(vm->valid);
 	assert_string_equal(vm->name, "web");
-	assert_int_equal(vm->line, 10);
+	assert_int_equal(vm->line, 11);
 	assert_int_equal(vm->memory, 128 * 1024 * 1024);
 	assert_int_equal(vm->vcpus, 2);
 	assert_int_equal(vm->cpu_weight, 300);
@@ -120,6 +126,15 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.log_level, LOG_INFO);
 	assert_int_equal(cfg.poweroff, POWEROFF_WHEN_IDLE);
 	assert_int_equal(cfg.loader_module_count, 0);
+	assert_int_equal(cfg.uplink.kind, UPLINK_NONE);
+
+	/* the first e1000 found; none again switches it off */
+	assert_int_equal(parse("[global]\nuplink = e1000\n"), 0);
+	assert_int_equal(cfg.uplink.kind, UPLINK_E1000);
+	assert_false(cfg.uplink.by_address);
+	assert_int_equal(cfg.uplink.line, 2);
+	assert_int_equal(parse("[global]\nuplink = none\n"), 0);
+	assert_int_equal(cfg.uplink.kind, UPLINK_NONE);
 
 	assert_int_equal(parse("[vm a]\nkernel = k\n"), 0);
 	assert_int_equal(cfg.vm_count, 1);
@@ -257,7 +272,14 @@ static const struct bad_line bad_lines[] = {
 	 "never"},
 	{IN_GLOBAL, "timeslice = 1ms",
 	 "unknown key 'timeslice' in [global]; accepted keys: time_slice, "
-	 "log_level, poweroff, disk_selftest, module"},
+	 "log_level, poweroff, disk_selftest, uplink, module"},
+	{IN_GLOBAL, "uplink = eth0",
+	 "key 'uplink': \"eth0\" is neither a NIC model nor a PCI address; "
+	 "expected none, e1000 (the first Intel e1000 on PCI) or the PCI "
+	 "address of one such as 00:03.0"},
+	{IN_GLOBAL, "uplink = 00:32.0",
+	 "key 'uplink': \"00:32.0\" is neither a NIC model nor a PCI "
+	 "address"},
 	{IN_GLOBAL, "disk_selftest = sda",
 	 "key 'disk_selftest': \"sda\" is not a host disk name; expected a "
 	 "host disk such as ata1-master (its data is overwritten)"},
