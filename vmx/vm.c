@@ -439,8 +439,8 @@ static struct vm *vm_alloc(unsigned id, const struct vm_config *cfg)
 	return vm;
 }
 
-struct vm *vm_create(unsigned id, const struct vm_config *cfg,
-		     const struct boot_info *bi, char *err, size_t n)
+static struct vm *vm_build(unsigned id, const struct vm_config *cfg,
+			   const struct boot_info *bi, char *err, size_t n)
 {
 	struct vcpu_boot st;
 	struct vm *vm = vm_alloc(id, cfg);
@@ -485,6 +485,16 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 	 * refused before it never joins the switch */
 	if (vm_add_nic(vm, cfg, err, n))
 		return NULL;
+	return vm;
+}
+
+struct vm *vm_create(unsigned id, const struct vm_config *cfg,
+		     const struct boot_info *bi, char *err, size_t n)
+{
+	struct vm *vm = vm_build(id, cfg, bi, err, n);
+
+	if (!vm) /* a refused VM keeps no area of a host disk */
+		vm_disk_release(cfg);
 	return vm;
 }
 

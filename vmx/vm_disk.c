@@ -147,6 +147,16 @@ static int claim_area(const struct vm_config *cfg, struct ata_drive *drive,
 	return 0;
 }
 
+void vm_disk_release(const struct vm_config *cfg)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < claim_count; i++)
+		if (claims[i].cfg != cfg)
+			claims[kept++] = claims[i];
+	claim_count = kept;
+}
+
 static int open_thin(struct vm *vm, const struct sector_extent *e,
 		     const char *name, bool ro, char *err, size_t n)
 {

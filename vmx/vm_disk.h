@@ -19,4 +19,8 @@
 int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
 		const struct boot_info *bi, char *err, size_t n);
 
+/* The VM of cfg was refused after vm_add_disk: other VMs may have its
+ * host-disk area. */
+void vm_disk_release(const struct vm_config *cfg);
+
 #endif
