@@ -28,6 +28,9 @@
 #define CONFIG_ERROR_MAX       320 /* one message, with file:line */
 #define CONFIG_LOADER_MODS_MAX (BOOT_MODULES_MAX - 1) /* one is hv.cfg */
 #define CONFIG_DISK_NAME_MAX   16 /* "ata1-master" and the NUL */
+/* `disk` lines per VM: with the NIC, the five virtio-mmio windows a VM
+ * has (drivers/virt/pc_platform.h, PC_GSI_VIRTIO) */
+#define VM_DISKS_MAX 4
 
 struct config_text {
 	const char *text; /* not NUL-terminated */
@@ -69,8 +72,10 @@ struct vm_config {
 	char cmdline[VM_CMDLINE_MAX];
 	unsigned module_count;
 	char modules[VM_MODULES_MAX][BOOT_NAME_MAX]; /* boot module names */
-	struct disk_spec disk;	 /* `disk`; source DISK_NONE: no disk */
-	unsigned disk_line;	 /* where `disk` is set */
+	/* `disk` lines, in order: the guest's vda, vdb, ... */
+	unsigned disk_count;
+	struct disk_spec disks[VM_DISKS_MAX];
+	unsigned disk_lines[VM_DISKS_MAX]; /* where each is set */
 	bool nic;		 /* `nic`: a virtio-net NIC on the vswitch */
 	bool nic_mac_given;	 /* its MAC was written, not derived */
 	struct mac_addr nic_mac; /* given, or mac_from_name(name) */

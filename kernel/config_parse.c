@@ -52,6 +52,7 @@ struct key {
 	key_fn parse;
 	const char *expect; /* what is accepted, for messages */
 	bool empty_ok;
+	bool repeats; /* may be given more than once (`disk`) */
 };
 
 /* ---- characters and spans ------------------------------------------- */
@@ -455,15 +456,24 @@ static int vm_modules(struct parser *p, const struct key *k, const char *v)
 	return 0;
 }
 
+/* `disk = ...`, once per disk (vda, vdb, ... in this order). */
 static int vm_disk(struct parser *p, const struct key *k, const char *v)
 {
+	struct vm_config *vm = p->vm;
 	char why[96];
 
-	if (disk_spec_parse(v, &p->vm->disk, why, sizeof(why))) {
-		p->vm->disk.source = DISK_NONE;
+	if (vm->disk_count == VM_DISKS_MAX) {
+		fail(p,
+		     "key 'disk': a VM has at most %u disks (its first is "
+		     "on line %u); give it fewer",
+		     VM_DISKS_MAX, vm->disk_lines[0]);
+		return -1;
+	}
+	if (disk_spec_parse(v, &vm->disks[vm->disk_count], why, sizeof(why))) {
+		vm->disks[vm->disk_count].source = DISK_NONE;
 		return bad(p, k, v, why);
 	}
-	p->vm->disk_line = p->line;
+	vm->disk_lines[vm->disk_count++] = p->line;
 	return 0;
 }
 
@@ -574,6 +584,7 @@ static const struct key vm_keys[] = {
 	 .expect = "up to 8 boot module names separated by commas"},
 	{.name = "disk",
 	 .parse = vm_disk,
+	 .repeats = true,
 	 .expect = "SOURCE [raw|thin] [ro] [shared], SOURCE a boot module "
 		   "(disk.img) or a host disk (ata1-master, ata1-master:p2, "
 		   "ata1-master@2048+65536)"},
@@ -974,7 +985,7 @@ static void parse_key(struct parser *p, struct span key, struct span value)
 	for (size_t i = 0; i < count; i++) {
 		if (!span_is(key, keys[i].name))
 			continue;
-		if (p->seen[i]) {
+		if (p->seen[i] && !keys[i].repeats) {
 			fail(p, "key '%s' is already set on line %u",
 			     keys[i].name, p->seen[i]);
 			return;
@@ -1046,33 +1057,38 @@ static bool disk_conflict(const struct disk_spec *a, const struct disk_spec *b)
 	return strcmp(sa, sb) == 0;
 }
 
-/* A disk is written by its VM: no other VM may have it (unless both
- * say `shared`), nor load it as a kernel or module (which a restart
- * loads again). */
-static void check_disk(struct parser *p, struct vm_config *vm)
+/* Disk d of vm against every disk before it, of this VM or an earlier
+ * one: a disk is written by its VM, so no other VM (nor a second line
+ * of the same VM) may have it, unless both say `shared` (or both ro);
+ * nor may any VM load it as a kernel or module (which a restart loads
+ * again). */
+static void check_disk(struct parser *p, struct vm_config *vm, unsigned d)
 {
 	struct hv_config *cfg = p->cfg;
-	const char *name = vm->disk.name;
+	const struct disk_spec *disk = &vm->disks[d];
 
 	p->section = SEC_VM;
 	p->vm = vm;
 	for (unsigned j = 0; j < cfg->vm_count; j++) {
 		const struct vm_config *o = &cfg->vms[j];
 
-		if (o != vm && o < vm && disk_conflict(&o->disk, &vm->disk)) {
-			fail_at(p, vm->disk_line,
+		for (unsigned e = 0; o <= vm && e < o->disk_count; e++) {
+			if ((o == vm && e >= d) ||
+			    !disk_conflict(&o->disks[e], disk))
+				continue;
+			fail_at(p, vm->disk_lines[d],
 				"key 'disk': %s is already the disk of vm %s "
 				"(line %u); a disk belongs to one VM unless "
 				"both say shared (or both ro)",
-				name, o->name, o->disk_line);
+				disk->name, o->name, o->disk_lines[e]);
 			return;
 		}
-		if (vm->disk.source == DISK_MODULE && vm_loads(o, name)) {
-			fail_at(p, vm->disk_line,
+		if (disk->source == DISK_MODULE && vm_loads(o, disk->name)) {
+			fail_at(p, vm->disk_lines[d],
 				"key 'disk': %s is also a kernel or module of "
 				"vm %s; a disk image must be a module of its "
 				"own",
-				name, o->name);
+				disk->name, o->name);
 			return;
 		}
 	}
@@ -1081,8 +1097,8 @@ static void check_disk(struct parser *p, struct vm_config *vm)
 static void check_disks(struct parser *p)
 {
 	for (unsigned i = 0; i < p->cfg->vm_count; i++)
-		if (p->cfg->vms[i].disk.source != DISK_NONE)
-			check_disk(p, &p->cfg->vms[i]);
+		for (unsigned d = 0; d < p->cfg->vms[i].disk_count; d++)
+			check_disk(p, &p->cfg->vms[i], d);
 }
 
 /* Every NIC has an address (derived from its VM's name when none was

@@ -97,13 +97,13 @@ void config_describe_vm(const struct vm_config *vm, char *buf, size_t n)
 	    vm->vcpus == 1 ? "" : "s", vm->cpu_weight, vm->kernel);
 	for (unsigned i = 0; i < vm->module_count; i++)
 		add(&t, "%s%s", i ? ", " : ", modules ", vm->modules[i]);
-	if (vm->disk.source != DISK_NONE) {
+	for (unsigned i = 0; i < vm->disk_count; i++) {
+		const struct disk_spec *d = &vm->disks[i];
 		char src[BOOT_NAME_MAX + 48];
 
-		disk_spec_source(&vm->disk, src, sizeof(src));
-		add(&t, ", disk %s%s%s%s", src, vm->disk.thin ? " thin" : "",
-		    vm->disk.read_only ? " ro" : "",
-		    vm->disk.shared ? " shared" : "");
+		disk_spec_source(d, src, sizeof(src));
+		add(&t, ", disk %s%s%s%s", src, d->thin ? " thin" : "",
+		    d->read_only ? " ro" : "", d->shared ? " shared" : "");
 	}
 	if (vm->nic) {
 		char mac[MAC_STR_SIZE];
@@ -150,17 +150,17 @@ static int check_module(struct vm_config *vm, const struct boot_info *bi,
 	return refuse(vm, t);
 }
 
-/* `disk`: a boot module of whole sectors. Named with the file and line,
- * as the parser's messages are. */
-static int check_disk(struct vm_config *vm, const struct boot_info *bi,
-		      struct text *t)
+/* `disk` line d: a boot module of whole sectors. Named with the file
+ * and line, as the parser's messages are. */
+static int check_disk(struct vm_config *vm, unsigned d,
+		      const struct boot_info *bi, struct text *t)
 {
-	const char *name = vm->disk.name;
+	const char *name = vm->disks[d].name;
 	const struct boot_module *m = boot_info_module(bi, name);
 
-	if (vm->disk.source != DISK_MODULE)
+	if (vm->disks[d].source != DISK_MODULE)
 		return 0; /* a host disk is looked for when the VM is built */
-	add(t, "%s:%u: key 'disk': ", CONFIG_MODULE_NAME, vm->disk_line);
+	add(t, "%s:%u: key 'disk': ", CONFIG_MODULE_NAME, vm->disk_lines[d]);
 	if (!m) {
 		add(t, "%s is not a boot module (loaded: ", name);
 		add_module_list(t, bi);
@@ -228,8 +228,9 @@ static int check_vm(struct vm_config *vm, const struct boot_info *bi,
 	for (unsigned i = 0; i < vm->module_count; i++)
 		if (check_module(vm, bi, "module", vm->modules[i], t))
 			return -1;
-	if (check_disk(vm, bi, t))
-		return -1;
+	for (unsigned d = 0; d < vm->disk_count; d++)
+		if (check_disk(vm, d, bi, t))
+			return -1;
 	if (check_cpus(vm, pcpus, t))
 		return -1;
 	if (vm->memory > free_bytes) {

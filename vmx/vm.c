@@ -165,13 +165,11 @@ static int vm_install_acpi(struct vm *vm, char *err, size_t n)
 		fmt_snprintf(err, n, "its RAM does not reach the ACPI area");
 		return -1;
 	}
-	/* windows in use from 0: the disk at 0, the NIC at 1 (the DSDT
-	 * then also names window 0 when the VM has a NIC but no disk:
-	 * Linux finds nothing there and says so) */
-	acpi_platform_pc(&p, vm->config->vcpus,
-			 vm->config->nic ? 2
-			 : vm->has_disk	 ? 1
-					 : 0);
+	/* the windows in use: its disks' and its NIC's (docs/virtio.md) */
+	acpi_platform_pc(&p, vm->config->vcpus, 0);
+	acpi_platform_virtio_windows(
+		&p, vm_disk_windows(vm) |
+			    (vm->config->nic ? BIT(PC_VIRTIO_NIC_WINDOW) : 0));
 	return acpi_tables_build(area, PC_ACPI_AREA_SIZE, PC_ACPI_AREA, &p,
 				 &used, err, n);
 }
@@ -457,7 +455,7 @@ static struct vm *vm_build(unsigned id, const struct vm_config *cfg,
 	vm->boot_info = bi;
 	if (vm_claim_identity(vm, cfg->memory, err, n) ||
 	    vm_alloc_ram(vm, cfg->memory, err, n) ||
-	    vm_build_tables(vm, err, n) || vm_add_disk(vm, cfg, bi, err, n) ||
+	    vm_build_tables(vm, err, n) || vm_add_disks(vm, cfg, bi, err, n) ||
 	    vm_load_kernel(vm, cfg, bi, &st, err, n) ||
 	    vm_install_acpi(vm, err, n))
 		return NULL;

@@ -56,6 +56,22 @@ struct locked_port {
 	struct spinlock *lock;
 };
 
+struct vm;
+
+/* One disk of a VM: its backend and the virtio-blk device in front. */
+struct vm_disk {
+	union { /* each begins with its backend */
+		struct blk_backend backend;
+		struct ramdisk ram;    /* a boot module */
+		struct raw_disk raw;   /* an area of a host disk */
+		struct thin_disk thin; /* a thin image on one */
+	} b;
+	char name[BOOT_NAME_MAX + 48]; /* its source, as configured */
+	struct vm *vm;
+	unsigned window; /* its virtio-mmio window */
+	struct virtio_blk blk;
+};
+
 struct vm_console {
 	char line[VM_CONSOLE_LINE]; /* the line being assembled */
 	unsigned len;
@@ -92,15 +108,8 @@ struct vm {
 	struct uart8250 com1;
 	struct mmio_bus mmio;	     /* device windows (docs/virtio.md) */
 	struct guest_ram ram_access; /* how its devices reach its RAM */
-	bool has_disk;
-	union { /* `disk` (vmx/vm_disk.c): each begins with its backend */
-		struct blk_backend backend;
-		struct ramdisk ram;    /* a boot module */
-		struct raw_disk raw;   /* an area of a host disk */
-		struct thin_disk thin; /* a thin image on one */
-	} disk;
-	char disk_name[BOOT_NAME_MAX + 48]; /* its source, as configured */
-	struct virtio_blk blk;
+	unsigned disk_count;	     /* `disk` lines (vmx/vm_disk.c) */
+	struct vm_disk disks[VM_DISKS_MAX];
 	bool has_nic;
 	struct virtio_net nic; /* on the hypervisor's switch (vm_net.c) */
 	struct vm_input input;

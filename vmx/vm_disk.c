@@ -22,7 +22,7 @@
 #include "vmx/vm_disk.h"
 
 #define HOST_DISKS_MAX 8 /* ata0-master to ata3-slave */
-#define CLAIMS_MAX     VMS_MAX
+#define CLAIMS_MAX     (VMS_MAX * VM_DISKS_MAX)
 
 /* One sector device per host disk, whichever VMs use it. */
 static struct host_disk {
@@ -33,15 +33,19 @@ static struct host_disk {
 /* The host-disk areas VMs have, to refuse overlapping writers. */
 static struct disk_claim {
 	const struct vm_config *cfg;
+	const struct disk_spec *spec; /* which of its disks */
+	unsigned line;		      /* and where it is configured */
 	struct ata_drive *drive;
 	uint64_t first, sectors;
 } claims[CLAIMS_MAX];
 static unsigned claim_count;
 
-/* The disk's virtio-mmio line (level) */
+/* A disk's virtio-mmio line (level): the GSI of its window. */
 static void vm_blk_irq(void *ctx, bool level)
 {
-	vm_set_irq(ctx, PC_IRQ_VIRTIO_BLK, level);
+	struct vm_disk *disk = ctx;
+
+	vm_set_irq(disk->vm, PC_GSI_VIRTIO(disk->window), level);
 }
 
 static void *vm_ram_map(void *ctx, gpa_t gpa, uint64_t len)
@@ -118,18 +122,19 @@ static bool overlap(const struct disk_claim *c, struct ata_drive *drive,
 	       e->first < c->first + c->sectors;
 }
 
-/* No other VM may write sectors this one has, nor have sectors this one
- * writes, unless both say `shared`. */
-static int claim_area(const struct vm_config *cfg, struct ata_drive *drive,
+/* No other disk (of another VM, or another of this VM's) may write
+ * sectors this one has, nor have sectors this one writes, unless both
+ * say `shared` (or both are ro). */
+static int claim_area(const struct vm_config *cfg, const struct disk_spec *d,
+		      unsigned line, struct ata_drive *drive,
 		      const struct sector_extent *e, char *err, size_t n)
 {
 	for (unsigned i = 0; i < claim_count; i++) {
 		const struct disk_claim *c = &claims[i];
-		const struct disk_spec *o = &c->cfg->disk;
+		const struct disk_spec *o = c->spec;
 
-		if (!overlap(c, drive, e) ||
-		    (o->read_only && cfg->disk.read_only) ||
-		    (o->shared && cfg->disk.shared))
+		if (!overlap(c, drive, e) || (o->read_only && d->read_only) ||
+		    (o->shared && d->shared))
 			continue;
 		return fmt_fail(err, n,
 				"sectors %llu to %llu of %s are also the "
@@ -139,12 +144,13 @@ static int claim_area(const struct vm_config *cfg, struct ata_drive *drive,
 				(unsigned long long)MIN(e->first + e->sectors,
 							c->first + c->sectors) -
 					1,
-				drive->name, c->cfg->name, c->cfg->disk_line);
+				drive->name, c->cfg->name, c->line);
 	}
 	if (claim_count == CLAIMS_MAX)
 		return fmt_fail(err, n, "too many VMs with host disks");
-	claims[claim_count++] =
-		(struct disk_claim){cfg, drive, e->first, e->sectors};
+	claims[claim_count++] = (struct disk_claim){
+		cfg, d, line, drive, e->first, e->sectors,
+	};
 	return 0;
 }
 
@@ -158,9 +164,11 @@ void vm_disk_release(const struct vm_config *cfg)
 	claim_count = kept;
 }
 
-static int open_thin(struct vm *vm, const struct sector_extent *e,
-		     const char *name, bool ro, char *err, size_t n)
+static int open_thin(struct vm *vm, struct vm_disk *disk,
+		     const struct sector_extent *e, bool ro, char *err,
+		     size_t n)
 {
+	const char *name = disk->name;
 	struct thin_header h;
 	char why[128];
 	hpa_t mem;
@@ -177,7 +185,7 @@ static int open_thin(struct vm *vm, const struct sector_extent *e,
 		return fmt_fail(err, n, "no memory for the thin map of %s",
 				name);
 	vm->overhead_bytes += pages * PAGE_SIZE;
-	if (thin_open(&vm->disk.thin, name, e, &h, phys_to_virt(mem), ro, why,
+	if (thin_open(&disk->b.thin, name, e, &h, phys_to_virt(mem), ro, why,
 		      sizeof(why)))
 		return fmt_fail(err, n,
 				"%s: the thin image is damaged: %s "
@@ -186,10 +194,12 @@ static int open_thin(struct vm *vm, const struct sector_extent *e,
 	return 0;
 }
 
-static int open_host(struct vm *vm, const struct disk_spec *d, char *err,
-		     size_t n)
+/* Disk d of the VM on an area of a host disk. */
+static int open_host(struct vm *vm, unsigned d, char *err, size_t n)
 {
-	struct ata_drive *drive = ata_disk_find(d->name);
+	const struct disk_spec *spec = &vm->config->disks[d];
+	struct vm_disk *disk = &vm->disks[d];
+	struct ata_drive *drive = ata_disk_find(spec->name);
 	struct sector_dev *dev;
 	struct sector_extent e;
 
@@ -197,78 +207,104 @@ static int open_host(struct vm *vm, const struct disk_spec *d, char *err,
 		return fmt_fail(err, n,
 				"no host disk %s (the ata lines of the boot "
 				"log list the disks found)",
-				d->name);
+				spec->name);
 	dev = host_disk_dev(drive);
-	if (!dev || host_area(d, dev, &e, err, n) ||
-	    claim_area(vm->config, drive, &e, err, n))
+	if (!dev || host_area(spec, dev, &e, err, n) ||
+	    claim_area(vm->config, spec, vm->config->disk_lines[d], drive, &e,
+		       err, n))
 		return dev ? -1 : fmt_fail(err, n, "too many host disks");
-	if (d->thin)
-		return open_thin(vm, &e, vm->disk_name, d->read_only, err, n);
-	if (raw_open(&vm->disk.raw, vm->disk_name, &e, d->read_only))
-		return fmt_fail(err, n, "%s: an empty area", vm->disk_name);
+	if (spec->thin)
+		return open_thin(vm, disk, &e, spec->read_only, err, n);
+	if (raw_open(&disk->b.raw, disk->name, &e, spec->read_only))
+		return fmt_fail(err, n, "%s: an empty area", disk->name);
 	return 0;
 }
 
-static int open_module(struct vm *vm, const struct disk_spec *d,
+static int open_module(struct vm_disk *disk, const struct disk_spec *spec,
 		       const struct boot_info *bi, char *err, size_t n)
 {
-	const struct boot_module *m = boot_info_module(bi, d->name);
+	const struct boot_module *m = boot_info_module(bi, spec->name);
 
-	if (!m || ramdisk_init(&vm->disk.ram, m->name, phys_to_virt(m->start),
-			       m->size, d->read_only))
+	if (!m || ramdisk_init(&disk->b.ram, m->name, phys_to_virt(m->start),
+			       m->size, spec->read_only))
 		return fmt_fail(err, n,
 				"disk '%s' is not a boot module of whole "
 				"512-byte sectors",
-				d->name);
+				spec->name);
 	return 0;
 }
 
-static int open_backend(struct vm *vm, const struct vm_config *cfg,
-			const struct boot_info *bi, char *err, size_t n)
+static int open_backend(struct vm *vm, unsigned d, const struct boot_info *bi,
+			char *err, size_t n)
 {
-	const struct disk_spec *d = &cfg->disk;
+	const struct disk_spec *spec = &vm->config->disks[d];
+	struct vm_disk *disk = &vm->disks[d];
 
-	disk_spec_source(d, vm->disk_name, sizeof(vm->disk_name));
-	if (d->source == DISK_MODULE)
-		return open_module(vm, d, bi, err, n);
-	if (open_host(vm, d, err, n))
-		return -1;
-	return 0;
+	disk_spec_source(spec, disk->name, sizeof(disk->name));
+	if (spec->source == DISK_MODULE)
+		return open_module(disk, spec, bi, err, n);
+	return open_host(vm, d, err, n);
 }
 
-static void print_disk(const struct vm *vm, const struct vm_config *cfg)
+static gpa_t window_base(const struct vm_disk *disk)
 {
-	const struct disk_spec *d = &cfg->disk;
-	const struct blk_backend *b = &vm->disk.backend;
+	return VIRTIO_MMIO_BASE + disk->window * VIRTIO_MMIO_STRIDE;
+}
+
+static void print_disk(const struct vm *vm, unsigned d)
+{
+	const struct disk_spec *spec = &vm->config->disks[d];
+	const struct vm_disk *disk = &vm->disks[d];
+	const struct blk_backend *b = &disk->b.backend;
 	char thin[64] = "";
 
-	if (d->thin)
+	if (spec->thin)
 		fmt_snprintf(thin, sizeof(thin),
-			     ", %llu of %llu blocks "
-			     "allocated",
-			     (unsigned long long)vm->disk.thin.allocated,
-			     (unsigned long long)vm->disk.thin.hdr.map_entries);
+			     ", %llu of %llu blocks allocated",
+			     (unsigned long long)disk->b.thin.allocated,
+			     (unsigned long long)disk->b.thin.hdr.map_entries);
 	pr_info("vm %s: disk %s (%s%s, %lu sectors%s%s) as virtio-blk at 0x%lx",
-		vm->name, vm->disk_name,
-		d->source == DISK_MODULE ? "RAM image"
-		: d->thin		 ? "thin"
-					 : "raw",
-		d->source == DISK_MODULE ? "" : " on a host disk",
+		vm->name, disk->name,
+		spec->source == DISK_MODULE ? "RAM image"
+		: spec->thin		    ? "thin"
+					    : "raw",
+		spec->source == DISK_MODULE ? "" : " on a host disk",
 		(unsigned long)b->sectors, thin,
 		b->read_only ? ", read-only" : "",
-		(unsigned long)VIRTIO_MMIO_BASE);
+		(unsigned long)window_base(disk));
 }
 
-int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
-		const struct boot_info *bi, char *err, size_t n)
+/* Disk d: its backend, and its virtio-blk in window
+ * PC_VIRTIO_DISK_WINDOW(d) with that window's interrupt. */
+static int add_disk(struct vm *vm, unsigned d, const struct boot_info *bi,
+		    char *err, size_t n)
 {
+	struct vm_disk *disk = &vm->disks[d];
 	struct mmio_device window;
 	char name[96];
 
-	if (cfg->disk.source == DISK_NONE)
-		return 0;
-	if (open_backend(vm, cfg, bi, err, n))
+	disk->vm = vm;
+	disk->window = PC_VIRTIO_DISK_WINDOW(d);
+	if (open_backend(vm, d, bi, err, n))
 		return -1;
+	fmt_snprintf(name, sizeof(name), "vm %s: virtio-blk at 0x%lx", vm->name,
+		     (unsigned long)window_base(disk));
+	virtio_blk_init(&disk->blk, &disk->b.backend, name, window_base(disk),
+			&vm->ram_access);
+	virtio_mmio_set_irq(&disk->blk.mmio, vm_blk_irq, disk);
+	window = virtio_blk_device(&disk->blk);
+	if (mmiobus_add(&vm->mmio, &window))
+		return fmt_fail(err, n, "no room on its MMIO bus for the disk");
+	vm->disk_count = d + 1;
+	print_disk(vm, d);
+	return 0;
+}
+
+int vm_add_disks(struct vm *vm, const struct vm_config *cfg,
+		 const struct boot_info *bi, char *err, size_t n)
+{
+	if (!cfg->disk_count)
+		return 0;
 	if (vm->ram_size > VIRTIO_MMIO_BASE)
 		return fmt_fail(err, n,
 				"its RAM would cover the device windows at "
@@ -276,25 +312,34 @@ int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
 				(unsigned long)VIRTIO_MMIO_BASE,
 				(unsigned long)(VIRTIO_MMIO_BASE / MIB));
 	vm->ram_access = (struct guest_ram){vm_ram_map, vm};
-	fmt_snprintf(name, sizeof(name), "vm %s: virtio-blk at 0x%lx", vm->name,
-		     (unsigned long)VIRTIO_MMIO_BASE);
-	virtio_blk_init(&vm->blk, &vm->disk.backend, name, VIRTIO_MMIO_BASE,
-			&vm->ram_access);
-	virtio_mmio_set_irq(&vm->blk.mmio, vm_blk_irq, vm);
-	window = virtio_blk_device(&vm->blk);
-	if (mmiobus_add(&vm->mmio, &window))
-		return fmt_fail(err, n, "no room on its MMIO bus for the disk");
-	vm->has_disk = true;
-	print_disk(vm, cfg);
+	for (unsigned d = 0; d < cfg->disk_count; d++)
+		if (add_disk(vm, d, bi, err, n))
+			return -1;
 	return 0;
+}
+
+unsigned vm_disk_windows(const struct vm *vm)
+{
+	unsigned mask = 0;
+
+	for (unsigned d = 0; d < vm->disk_count; d++)
+		mask |= BIT(vm->disks[d].window);
+	return mask;
 }
 
 bool vm_disk_poll(struct vm *vm)
 {
-	if (!vm->has_disk || !virtio_blk_busy(&vm->blk))
-		return false;
-	virtio_blk_poll(&vm->blk);
-	return virtio_blk_busy(&vm->blk);
+	bool busy = false;
+
+	for (unsigned d = 0; d < vm->disk_count; d++) {
+		struct virtio_blk *b = &vm->disks[d].blk;
+
+		if (!virtio_blk_busy(b))
+			continue;
+		virtio_blk_poll(b);
+		busy |= virtio_blk_busy(b);
+	}
+	return busy;
 }
 
 void vm_disk_drain(struct vm *vm)
@@ -305,8 +350,7 @@ void vm_disk_drain(struct vm *vm)
 
 void vm_disk_reset(struct vm *vm)
 {
-	if (!vm->has_disk)
-		return;
-	virtio_blk_reset(&vm->blk);
+	for (unsigned d = 0; d < vm->disk_count; d++)
+		virtio_blk_reset(&vm->disks[d].blk);
 	vm_disk_drain(vm);
 }

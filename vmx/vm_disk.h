@@ -4,7 +4,7 @@
  * disk (whole, an MBR partition or an extent) stored raw or as a thin
  * image, behind a virtio-blk device at the VM's first virtio-mmio
  * window (docs/virtio.md, docs/disk-formats.md).
- * vm_add_disk runs on the boot CPU while VMs are built, one after the
+ * vm_add_disks runs on the boot CPU while VMs are built, one after the
  * other; the areas of host disks that VMs have are kept there, so that
  * two VMs never get overlapping sectors to write unless both say
  * `shared`.
@@ -14,12 +14,17 @@
 
 #include "vmx/vm.h"
 
-/* The disk's device on the VM's MMIO bus. 0 (also when the VM has no
- * disk), or -1 with err saying what is wrong and what would fix it. */
-int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
-		const struct boot_info *bi, char *err, size_t n);
+/* The VM's disks (its `disk` lines, in order) on its MMIO bus: disk d
+ * in virtio-mmio window PC_VIRTIO_DISK_WINDOW(d). 0 (also when the VM
+ * has no disk), or -1 with err saying what is wrong and what would fix
+ * it. */
+int vm_add_disks(struct vm *vm, const struct vm_config *cfg,
+		 const struct boot_info *bi, char *err, size_t n);
 
-/* The VM of cfg was refused after vm_add_disk: other VMs may have its
+/* The virtio-mmio windows its disks use: bit k for window k. */
+unsigned vm_disk_windows(const struct vm *vm);
+
+/* The VM of cfg was refused after vm_add_disks: other VMs may have its
  * host-disk area. */
 void vm_disk_release(const struct vm_config *cfg);
 

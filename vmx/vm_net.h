@@ -17,7 +17,8 @@
 
 /* Where a VM's NIC is: the window after the disk's, whether or not the
  * VM has a disk, so a guest finds it at the same address either way. */
-#define VM_NIC_WINDOW (VIRTIO_MMIO_BASE + 1 * VIRTIO_MMIO_STRIDE)
+#define VM_NIC_WINDOW \
+	(VIRTIO_MMIO_BASE + PC_VIRTIO_NIC_WINDOW * VIRTIO_MMIO_STRIDE)
 
 /* The switch forgets an address not seen for this long (IEEE 802.1D's
  * default ageing time). */

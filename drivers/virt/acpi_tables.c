@@ -475,15 +475,27 @@ void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus,
 		.com1_port = UART8250_COM1,
 		.com1_irq = PC_IRQ_COM1,
 		.pvpanic_port = PC_PVPANIC_PORT,
-		.virtio_count = virtio_count,
 	};
-	for (unsigned k = 0; k < virtio_count && k < ACPI_TABLES_MMIO_MAX; k++)
-		p->virtio[k] = (struct acpi_mmio_device){
+	if (virtio_count > ACPI_TABLES_MMIO_MAX) {
+		p->virtio_count = virtio_count; /* acpi_tables_build refuses */
+		return;
+	}
+	acpi_platform_virtio_windows(p, (unsigned)BIT(virtio_count) - 1);
+}
+
+void acpi_platform_virtio_windows(struct acpi_platform *p, unsigned mask)
+{
+	p->virtio_count = 0;
+	for (unsigned k = 0; k < PC_VIRTIO_MMIO_MAX; k++) {
+		if (!(mask & BIT(k)) || p->virtio_count == ACPI_TABLES_MMIO_MAX)
+			continue;
+		p->virtio[p->virtio_count++] = (struct acpi_mmio_device){
 			.base = (uint32_t)(VIRTIO_MMIO_BASE +
 					   k * VIRTIO_MMIO_STRIDE),
 			.size = VIRTIO_MMIO_SIZE,
 			.gsi = PC_GSI_VIRTIO(k),
 		};
+	}
 }
 
 static int check_args(size_t size, gpa_t gpa, const struct acpi_platform *p,

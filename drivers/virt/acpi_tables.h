@@ -55,6 +55,11 @@ struct acpi_platform {
 void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus,
 		      unsigned virtio_count);
 
+/* The virtio-mmio windows k whose bit is set in mask (k below
+ * PC_VIRTIO_MMIO_MAX), in order, each with its GSI: for a VM whose
+ * windows in use are not the first ones (a NIC without disk 0). */
+void acpi_platform_virtio_windows(struct acpi_platform *p, unsigned mask);
+
 /*
  * Write the tables into buf (size bytes, zeroed first), which the guest
  * will see at guest-physical gpa; the RSDP is at gpa itself (16-byte

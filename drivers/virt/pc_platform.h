@@ -34,8 +34,12 @@
  * _CRS, so the device wiring and the tables must both use this macro. */
 #define PC_VIRTIO_MMIO_MAX 5
 #define PC_GSI_VIRTIO(k)   ((k) < 3 ? 5 + (k) : 7 + (k))
-#define PC_IRQ_VIRTIO_BLK  PC_GSI_VIRTIO(0) /* the disk (docs/virtio.md) */
 #define PC_IRQ_VIRTIO_NET  PC_GSI_VIRTIO(1) /* the NIC (docs/networking.md) */
+
+/* The window of a VM's disk d (its `disk` lines in order: vda, vdb,
+ * ...): 0, then 2, 3, 4, around the NIC's 1 (docs/virtio.md). */
+#define PC_VIRTIO_NIC_WINDOW	 1
+#define PC_VIRTIO_DISK_WINDOW(d) ((d) == 0 ? 0 : (d) + 1)
 
 /* The ACPI PM block (the ports of QEMU's q35 machine: 0x600). */
 #define PC_PM_BASE     0x600

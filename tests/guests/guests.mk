@@ -51,8 +51,9 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%.c.o \
 # Only the virtio guests link the virtio driver (tests/guests/lib/virtio/):
 # the others keep their images, hence their memory checksums, as they were.
 # All of them use the transport (mmio.c), the disk guests the block driver.
-VIRTIO_GUESTS    := virtio-blk virtio-garbage virtio-net uplink-ping
-VIRTIO_BLK_GUESTS := virtio-blk virtio-garbage
+VIRTIO_GUESTS    := virtio-blk virtio-garbage virtio-net uplink-ping \
+		    disk-scan
+VIRTIO_BLK_GUESTS := virtio-blk virtio-garbage disk-scan
 VIRTIO_MMIO_OBJ  := $(BUILD)/guests/obj/tests/guests/lib/virtio/mmio.c.o
 VIRTIO_BLK_OBJ   := $(BUILD)/guests/obj/tests/guests/lib/virtio/blk.c.o
 VIRTIO_LIB_OBJS  := $(VIRTIO_MMIO_OBJ) $(VIRTIO_BLK_OBJ)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "tests/unit/support.h"
 #include "drivers/virt/acpi_tables.h"
+#include "drivers/virt/virtio_mmio.h"
 #include "drivers/virt/pc_platform.h"
 #include "kernel/acpi.h"
 #include "lib/bytes.h"
@@ -454,6 +455,28 @@ static const uint8_t *dsdt_of(const struct acpi_platform *p, size_t *len)
  * pvpanic-mmio driver binds: _HID "QEMU0001", _CRS with IO (Decode16,
  * 0x505, 0x505, 1, 1), _STA 0x0F; and nothing of it when the platform
  * has no pvpanic port. */
+/* The windows a VM uses, not only the first ones: a NIC (window 1) and
+ * two more disks (windows 2 and 4), each with its own GSI. */
+static void test_virtio_windows(void **state)
+{
+	struct acpi_platform p;
+
+	acpi_platform_pc(&p, 1, 0);
+	acpi_platform_virtio_windows(&p, BIT(1) | BIT(2) | BIT(4));
+	assert_int_equal(p.virtio_count, 3);
+	assert_int_equal(p.virtio[0].base, VIRTIO_MMIO_BASE + 0x1000);
+	assert_int_equal(p.virtio[0].gsi, 6);
+	assert_int_equal(p.virtio[1].base, VIRTIO_MMIO_BASE + 0x2000);
+	assert_int_equal(p.virtio[1].gsi, 7);
+	assert_int_equal(p.virtio[2].base, VIRTIO_MMIO_BASE + 0x4000);
+	assert_int_equal(p.virtio[2].gsi, 11);
+	acpi_platform_virtio_windows(&p, 0);
+	assert_int_equal(p.virtio_count, 0);
+	acpi_platform_pc(&p, 1, 2); /* the first two */
+	assert_int_equal(p.virtio_count, 2);
+	assert_int_equal(p.virtio[1].gsi, PC_GSI_VIRTIO(1));
+}
+
 static void test_dsdt_pvpanic(void **state)
 {
 	/* AML: NameOp "_HID" StringPrefix "QEMU0001" NUL */
@@ -510,6 +533,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_too_small_and_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iasl_disassembles, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_virtio_windows, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dsdt_pvpanic, setup,
 						teardown),

@@ -776,9 +776,9 @@ static void test_check_vm_disk(void **state)
 	add_sized_module("odd.img", 1000);
 	add_sized_module("empty.img", 0);
 	vm = one_vm("disk = disk.img\n");
-	assert_int_equal(vm->disk.source, DISK_MODULE);
-	assert_string_equal(vm->disk.name, "disk.img");
-	assert_int_equal(vm->disk_line, 3);
+	assert_int_equal(vm->disks[0].source, DISK_MODULE);
+	assert_string_equal(vm->disks[0].name, "disk.img");
+	assert_int_equal(vm->disk_lines[0], 3);
 	assert_int_equal(check(vm, 100, 1, err), 0);
 	assert_string_equal(err, "");
 	assert_true(vm->valid);
@@ -832,6 +832,39 @@ static void test_disk_sharing(void **state)
 		    "[raw|thin] [ro] [shared]");
 }
 
+/* Several `disk` lines: the guest's vda, vdb, ... in order, at most
+ * VM_DISKS_MAX; one VM's two lines for the same disk are a conflict
+ * too, unless both are ro. */
+static void test_several_disks(void **state)
+{
+	assert_int_equal(
+		parse("[vm a]\nkernel = k\ndisk = ata1-master:p1\n"
+		      "disk = ata1-master:p2 thin\n"
+		      "disk = ata1-master:p3 ro\n"
+		      "disk = ata1-master:p3 ro\n"
+		      "[vm b]\nkernel = k\ndisk = d.img\ndisk = d.img\n"
+		      "[vm c]\nkernel = k\ndisk = ata0-master\n"
+		      "disk = ata0-slave\ndisk = ata2-master\n"
+		      "disk = ata2-slave\ndisk = ata3-master\n"),
+		2);
+	assert_true(cfg.vms[0].valid);
+	assert_int_equal(cfg.vms[0].disk_count, 4);
+	assert_int_equal(cfg.vms[0].disks[0].partition, 1);
+	assert_true(cfg.vms[0].disks[1].thin);
+	assert_int_equal(cfg.vms[0].disk_lines[1], 4);
+	assert_true(cfg.vms[0].disks[3].read_only);
+	assert_false(cfg.vms[1].valid);
+	assert_string_equal(cfg.vms[1].error,
+			    "hv.cfg:10: key 'disk': d.img is already the disk "
+			    "of vm b (line 9); a disk belongs to one VM "
+			    "unless both say shared (or both ro)");
+	assert_false(cfg.vms[2].valid);
+	assert_string_equal(cfg.vms[2].error,
+			    "hv.cfg:17: key 'disk': a VM has at most 4 disks "
+			    "(its first is on line 13); give it fewer");
+	assert_int_equal(cfg.vms[2].disk_count, 4);
+}
+
 /* A host disk area: two writers need `shared` on both; readers only
  * may share it; different areas are for vmx/vm_disk.c to compare. */
 static void test_host_disk_sharing(void **state)
@@ -855,13 +888,13 @@ static void test_host_disk_sharing(void **state)
 			    "unless both say shared (or both ro)");
 	for (unsigned i = 2; i < 8; i++)
 		assert_true(cfg.vms[i].valid);
-	assert_int_equal(cfg.vms[6].disk.source, DISK_HOST);
-	assert_int_equal(cfg.vms[6].disk.partition, 4);
-	assert_int_equal(cfg.vms[7].disk.area, DISK_EXTENT);
-	assert_int_equal(cfg.vms[7].disk.first, 2048);
-	assert_int_equal(cfg.vms[7].disk.sectors, 4096);
-	assert_true(cfg.vms[7].disk.thin && cfg.vms[7].disk.read_only);
-	assert_false(cfg.vms[7].disk.shared);
+	assert_int_equal(cfg.vms[6].disks[0].source, DISK_HOST);
+	assert_int_equal(cfg.vms[6].disks[0].partition, 4);
+	assert_int_equal(cfg.vms[7].disks[0].area, DISK_EXTENT);
+	assert_int_equal(cfg.vms[7].disks[0].first, 2048);
+	assert_int_equal(cfg.vms[7].disks[0].sectors, 4096);
+	assert_true(cfg.vms[7].disks[0].thin && cfg.vms[7].disks[0].read_only);
+	assert_false(cfg.vms[7].disks[0].shared);
 	assert_int_equal(parse("[vm a]\nkernel = k\ndisk = m.img thin\n"), 1);
 	assert_diag("key 'disk': \"m.img thin\" is a boot module with option "
 		    "thin; a thin image must be on a host disk");
@@ -1086,6 +1119,7 @@ int main(void)
 				       setup_boot_info),
 		cmocka_unit_test_setup(test_check_vm_disk, setup_boot_info),
 		cmocka_unit_test(test_disk_sharing),
+		cmocka_unit_test(test_several_disks),
 		cmocka_unit_test(test_host_disk_sharing),
 		cmocka_unit_test(test_nic),
 		cmocka_unit_test(test_describe_vm),

@@ -139,9 +139,20 @@ int vio_queue_submit(const struct vio_dev *d, unsigned index,
 
 /* ---- the block driver (lib/virtio/blk.c) */
 
-/* The disk: VIO_ID_BLK at VIO_BASE, and its queue 0. */
-extern const struct vio_dev vio_blk;
+/* The disk: VIO_ID_BLK at VIO_BASE (or the window vio_blk_window
+ * chose), and its queue 0. */
+extern struct vio_dev vio_blk;
 extern struct vio_queue vio_q;
+
+/* The distance between two virtio-mmio windows (docs/virtio.md). */
+#define VIO_STRIDE 0x1000u
+
+/* Use the disk in virtio-mmio window k (before vio_blk_init); a VM's
+ * disk d is in window 0, 2, 3, 4 for d = 0, 1, 2, 3. */
+static inline void vio_blk_window(unsigned k)
+{
+	vio_blk.base = VIO_BASE + k * VIO_STRIDE;
+}
 
 /* The byte at offset `byte` of sector `sector` of the test disk image
  * the build makes (tests/guests/mkdisk writes the same). */

@@ -10,7 +10,7 @@
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/virtio.h"
 
-const struct vio_dev vio_blk = {VIO_BASE, VIO_ID_BLK, "virtio-blk"};
+struct vio_dev vio_blk = {VIO_BASE, VIO_ID_BLK, "virtio-blk"};
 struct vio_queue vio_q __attribute__((aligned(4096)));
 
 /* One request's header and status, in guest memory. */

@@ -11,11 +11,11 @@
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/virtio.h"
 
-/* How long vio_queue_submit polls the used ring. The device completes
- * a request inside the exit of the queue notify, so the ring has moved
- * when the notify returns; we still poll a little, as a driver without
- * interrupts would. */
-#define SUBMIT_SPINS 1000
+/* How long vio_queue_submit polls the used ring. A disk in RAM answers
+ * inside the exit of the queue notify; one on a host disk answers a few
+ * milliseconds later (the hypervisor's poll of its DMA), so the bound
+ * is generous: about a second of guest time under Bochs. */
+#define SUBMIT_SPINS 20000000
 
 uint32_t vio_dev_read(const struct vio_dev *d, uint32_t off)
 {
@@ -154,6 +154,10 @@ int vio_queue_submit(const struct vio_dev *d, unsigned index,
 				*used_len = len;
 			return 0;
 		}
+		/* a device that gave up on the queue answers nothing */
+		if (spin % 1024 == 1023 &&
+		    (vio_dev_read(d, VIO_STATUS) & VIO_S_NEEDS_RESET))
+			return -1;
 	}
 	return -1;
 }
