@@ -56,6 +56,35 @@ static void test_host_areas(void **state)
 	assert_source("ata12-master@2048+65536");
 }
 
+/* The AHCI driver's names: ahciN-portP, with the same areas. */
+static void test_ahci_names(void **state)
+{
+	assert_int_equal(parse("ahci0-port1"), 0);
+	assert_int_equal(d.source, DISK_HOST);
+	assert_int_equal(d.area, DISK_WHOLE);
+	assert_string_equal(d.name, "ahci0-port1");
+	assert_int_equal(parse("ahci1-port31:p2 thin"), 0);
+	assert_string_equal(d.name, "ahci1-port31");
+	assert_int_equal(d.area, DISK_PARTITION);
+	assert_int_equal(d.partition, 2);
+	assert_true(d.thin);
+	assert_source("ahci1-port31:p2");
+	assert_int_equal(parse("ahci0-port0@63+100 ro"), 0);
+	assert_int_equal(d.area, DISK_EXTENT);
+	assert_int_equal(d.first, 63);
+	assert_int_equal(d.sectors, 100);
+	assert_source("ahci0-port0@63+100");
+	/* not the driver's names: boot modules */
+	assert_int_equal(parse("ahci0-port"), 0);
+	assert_int_equal(d.source, DISK_MODULE);
+	assert_int_equal(parse("ahci-port1"), 0);
+	assert_int_equal(d.source, DISK_MODULE);
+	assert_int_equal(parse("ahci0port1"), 0);
+	assert_int_equal(d.source, DISK_MODULE);
+	/* a name, then something that is no area */
+	assert_int_equal(parse("ahci0-port1x"), -1);
+}
+
 static void test_refused(void **state)
 {
 	static const struct {
@@ -152,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_module),
 		cmocka_unit_test(test_host_areas),
+		cmocka_unit_test(test_ahci_names),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_mbr),
 	};
