@@ -330,6 +330,7 @@ static void host_disks_init(void)
 	else
 		log_printf(LOG_WARN, "ata: no memory below 4 GiB for DMA");
 	host_ahci_init(scan);
+	host_disks_log_partitions();
 	if (hv_config.disk_selftest[0])
 		run_disk_selftest(hv_config.disk_selftest);
 }

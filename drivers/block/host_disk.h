@@ -19,4 +19,11 @@
  * driver found one (or HOST_DISKS_MAX are in use already). */
 struct sector_dev *host_disk_open(const char *name);
 
+/*
+ * Log, for each host disk whose sector 0 holds an MBR, its primary
+ * partitions in one line: "mbr: ahci0-port0: p1 @63+1032129 (type
+ * 0x06)" (drivers/block/mbr.h). Boot CPU, after the drivers' probes.
+ */
+void host_disks_log_partitions(void);
+
 #endif

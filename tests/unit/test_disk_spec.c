@@ -176,6 +176,30 @@ static void test_mbr(void **state)
 	assert_non_null(strstr(why, "GPT"));
 }
 
+/* The boot log's line of a disk's partitions. */
+static void test_mbr_describe(void **state)
+{
+	uint8_t mbr[MBR_SIZE] = {0};
+	char line[160];
+
+	assert_int_equal(mbr_describe(mbr, 8192, line, sizeof(line)), -1);
+	assert_string_equal(line, "");
+	mbr_entry(mbr, 1, 0x83, 2048, 4096);
+	mbr_entry(mbr, 3, 0x0c, 6144, 100);
+	mbr_entry(mbr, 4, MBR_TYPE_EXTENDED, 7000, 100); /* not listed */
+	assert_int_equal(mbr_describe(mbr, 8192, line, sizeof(line)), 2);
+	assert_string_equal(line, "p1 @2048+4096 (type 0x83), p3 @6144+100 "
+				  "(type 0x0c)");
+	/* a partition past the disk's end is not usable */
+	assert_int_equal(mbr_describe(mbr, 6200, line, sizeof(line)), 1);
+	assert_string_equal(line, "p1 @2048+4096 (type 0x83)");
+	assert_int_equal(mbr_describe(mbr, 4000, line, sizeof(line)), 0);
+	assert_string_equal(line, "no usable partition");
+	mbr_entry(mbr, 1, MBR_TYPE_GPT, 1, 8191);
+	assert_int_equal(mbr_describe(mbr, 8192, line, sizeof(line)), 0);
+	assert_string_equal(line, "GPT (not read)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_ahci_names),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_mbr),
+		cmocka_unit_test(test_mbr_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
