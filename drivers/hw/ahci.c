@@ -140,9 +140,9 @@ int ahci_hba_init(struct ahci_hba *hba, unsigned index,
 	hba->cap2 = hba_read(hba, AHCI_CAP2);
 	if (hba->cap2 & AHCI_CAP2_BOH)
 		take_ownership(hba);
-	/* AE first: the other registers mean AHCI only with it set. */
+	/* AHCI mode (the other registers mean AHCI only with AE set), and
+	 * IE clear: completions are polled. */
 	hba_write(hba, AHCI_GHC, AHCI_GHC_AE);
-	hba_write(hba, AHCI_GHC, AHCI_GHC_AE); /* IE clear: we poll */
 	hba->pi = hba_read(hba, AHCI_PI);
 	hba->version = hba_read(hba, AHCI_VS);
 	hba->slots = ((hba->cap >> AHCI_CAP_NCS_SHIFT) & AHCI_CAP_NCS_MASK) + 1;
