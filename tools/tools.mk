@@ -5,7 +5,8 @@
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
                -I.
 HV_DISK_SRCS := tools/hv-disk.c drivers/block/thin.c \
-                drivers/block/sector_dev.c lib/crc32.c lib/fmt.c lib/log.c
+                drivers/block/sector_dev.c drivers/block/blk_backend.c \
+                lib/crc32.c lib/fmt.c lib/log.c
 
 # one command for all its files: rebuilt when any of them or a header of
 # theirs changes

@@ -20,6 +20,7 @@
 #include "vmx/vcpu_intr.h"
 #include "vmx/vcpu_state.h"
 #include "vmx/vm_control.h" /* console hooks, marked "console:" */
+#include "vmx/vm_disk.h"
 #include "vmx/vm_net.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
@@ -48,11 +49,18 @@ static unsigned timer_shift; /* the preemption timer counts TSC >> this */
 static volatile unsigned vms_running;
 static bool idle_halts;		/* run_idle sleeps in HLT (TSC deadline) */
 static uint64_t idle_max_ticks; /* and at most this long */
+static uint64_t io_poll_ticks;	/* RUN_IO_POLL_US */
 
 /* The longest an idle CPU sleeps before it looks again: the boot CPU
  * polls the console's keys, and a vCPU another CPU makes runnable (the
  * monitor's resume or start) is seen within this. */
 #define RUN_IDLE_MAX_US 1000
+
+/* While some VM's disk request is on the host disk, every CPU looks at
+ * least this often whether it is done (docs/devices.md): slices and
+ * idle sleeps are cut to it. The host disk's driver is polled, so this
+ * is the latency a finished request can wait before its guest hears. */
+#define RUN_IO_POLL_US 200
 
 /* The idle timer's only work is the wake-up from HLT it causes. */
 static void idle_timer_handler(struct trap_frame *f)
@@ -72,6 +80,7 @@ void run_init(uint64_t time_slice_us, unsigned cpus)
 	vcpu_intr_host_init();
 	idle_halts = lapic_tsc_deadline();
 	idle_max_ticks = tsc_ns_to_ticks(RUN_IDLE_MAX_US * 1000ULL);
+	io_poll_ticks = tsc_ns_to_ticks(RUN_IO_POLL_US * 1000ULL);
 	if (!idle_max_ticks)
 		idle_halts = false; /* TSC unknown: spin */
 	trap_set_handler(VECTOR_IDLE_TIMER, idle_timer_handler);
@@ -299,7 +308,7 @@ static void account_away(struct vcpu *v, uint64_t now)
  * VMX-preemption timer value"), the timer itself carries the rest of the
  * slice across exits and is written once per slice; without that
  * control run_exit recomputes the rest from the TSC at each exit. */
-static void run_slice(struct vcpu *v)
+static void run_slice(struct vcpu *v, bool io_busy)
 {
 	uint64_t left = sched_slice_ticks(v->sched.weight, base_slice_ticks);
 	uint64_t t_start;
@@ -308,6 +317,8 @@ static void run_slice(struct vcpu *v)
 
 	if (over_time_limit(v))
 		goto out;
+	if (io_busy && io_poll_ticks)
+		left = MIN(left, io_poll_ticks);
 	timer = set_timer(left);
 	v->slice.left = left;
 	v->slice.bias = 0;
@@ -352,7 +363,7 @@ static void run_wake_halted(struct cpu_run *cr)
  * its halted vCPUs (at most RUN_IDLE_MAX_US), a kick (vcpu_kick sends an
  * IPI while `idle` is set) or any interrupt. Without a TSC-deadline
  * timer the CPU spins instead. */
-static void run_idle(struct cpu_run *cr)
+static void run_idle(struct cpu_run *cr, bool io_busy)
 {
 	uint64_t now = rdtsc(), until = now + idle_max_ticks;
 
@@ -366,6 +377,8 @@ static void run_idle(struct cpu_run *cr)
 		if (v->halted)
 			until = MIN(until, v->wake_tsc);
 	}
+	if (io_busy)
+		until = MIN(until, now + io_poll_ticks);
 	/* `idle` before the last look: a kick after it sends its IPI, one
 	 * before it is seen here (both sequentially consistent) */
 	__atomic_store_n(&cr->idle, true, __ATOMIC_SEQ_CST);
@@ -388,6 +401,17 @@ void run_kick_idle(const struct vcpu *v)
 			       ICR_FIXED | VECTOR_KICK);
 }
 
+/* Disk requests the host disk has finished, answered by whichever CPU
+ * looks first; true while any is still on a host disk. */
+static bool run_poll_disks(void)
+{
+	bool busy = false;
+
+	for (unsigned i = 0; i < vm_count; i++)
+		busy |= vm_disk_poll(vms[i]);
+	return busy;
+}
+
 /* Devices the hypervisor polls for their VMs: passthrough INTx. */
 static void run_poll_devices(void)
 {
@@ -403,6 +427,7 @@ void run_cpu(struct percpu *cpu)
 	vcpu_state_cpu_init();
 	for (;;) {
 		struct sched_entity *e;
+		bool io_busy = run_poll_disks();
 
 		run_wake_halted(cr);
 		e = runq_pick(&cr->rq);
@@ -411,17 +436,22 @@ void run_cpu(struct percpu *cpu)
 
 			run_switch_to(cr, cpu, v);
 			vm_control_slice_start(v); /* console: reset/start */
-			run_slice(v);
+			run_slice(v, io_busy);
 		} else {
-			run_idle(cr);
+			run_idle(cr, io_busy);
 		}
 		if (boot_cpu) {
 			run_poll_devices();
 			vm_control_poll(); /* console: the operator's keys */
 			vm_net_poll();	   /* the uplink's received frames */
 			console_flush();
-			if (!__atomic_load_n(&vms_running, __ATOMIC_SEQ_CST))
+			if (!__atomic_load_n(&vms_running, __ATOMIC_SEQ_CST)) {
+				/* writes a stopped VM left on a host disk
+				 * are finished before the machine is off */
+				for (unsigned i = 0; i < vm_count; i++)
+					vm_disk_drain(vms[i]);
 				return;
+			}
 		}
 	}
 }

@@ -520,7 +520,8 @@ int vm_reload(struct vcpu *v, char *err, size_t n)
 		vcpu_restate(v, &st);
 		return 0;
 	}
-	vm_net_reset(vm); /* no frame lands in the RAM being cleared */
+	vm_net_reset(vm);  /* no frame lands in the RAM being cleared */
+	vm_disk_reset(vm); /* nor a disk read */
 	memset(phys_to_virt(vm->ram), 0, vm->ram_size);
 	uart8250_reset(&vm->com1);
 	acpi_pm_reset(&vm->pm);
@@ -532,8 +533,6 @@ int vm_reload(struct vcpu *v, char *err, size_t n)
 	vm_ident_sync(vm);
 	vcpu_restate(v, &st);
 	vm_intr_reset(vm);
-	if (vm->has_disk) /* its disk keeps its data, as a real one would */
-		virtio_mmio_reset(&vm->blk.mmio);
 	vm_console_flush(vm);
 	return 0;
 }

@@ -9,6 +9,7 @@
  * drivers/block/ahci_disk.c; drivers/block/host_disk.c finds them).
  */
 #define LOG_PREFIX ""
+#include "arch/x86_64/cpu.h"
 #include "drivers/block/host_disk.h"
 #include "drivers/block/mbr.h"
 #include "drivers/virt/pc_platform.h"
@@ -255,10 +256,32 @@ int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
 	virtio_blk_init(&vm->blk, &vm->disk.backend, name, VIRTIO_MMIO_BASE,
 			&vm->ram_access);
 	virtio_mmio_set_irq(&vm->blk.mmio, vm_blk_irq, vm);
-	window = virtio_mmio_device(&vm->blk.mmio);
+	window = virtio_blk_device(&vm->blk);
 	if (mmiobus_add(&vm->mmio, &window))
 		return fmt_fail(err, n, "no room on its MMIO bus for the disk");
 	vm->has_disk = true;
 	print_disk(vm, cfg);
 	return 0;
+}
+
+bool vm_disk_poll(struct vm *vm)
+{
+	if (!vm->has_disk || !virtio_blk_busy(&vm->blk))
+		return false;
+	virtio_blk_poll(&vm->blk);
+	return virtio_blk_busy(&vm->blk);
+}
+
+void vm_disk_drain(struct vm *vm)
+{
+	while (vm_disk_poll(vm))
+		cpu_relax();
+}
+
+void vm_disk_reset(struct vm *vm)
+{
+	if (!vm->has_disk)
+		return;
+	virtio_blk_reset(&vm->blk);
+	vm_disk_drain(vm);
 }

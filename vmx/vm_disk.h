@@ -23,4 +23,18 @@ int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
  * host-disk area. */
 void vm_disk_release(const struct vm_config *cfg);
 
+/* Answer the VM's disk requests the host disk has finished (any CPU;
+ * the run loop calls it between slices). True while some are still on
+ * the host disk. */
+bool vm_disk_poll(struct vm *vm);
+
+/* Wait until the VM's disk has no request on the host disk. */
+void vm_disk_drain(struct vm *vm);
+
+/* The machine's reset: the disk device is reset, and this waits until
+ * no request of the VM's is on the host disk any more, so that no DMA
+ * lands in the RAM that is about to be cleared. The disk keeps its
+ * data, as a real one would. */
+void vm_disk_reset(struct vm *vm);
+
 #endif

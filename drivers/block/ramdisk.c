@@ -1,5 +1,6 @@
 /*
- * drivers/block/ramdisk.c - a disk image in host RAM.
+ * drivers/block/ramdisk.c - a disk image in host RAM: every request is
+ * finished inside submit.
  * Pure logic; see drivers/block/ramdisk.h.
  */
 #include "drivers/block/ramdisk.h"
@@ -10,26 +11,27 @@ static uint8_t *at(struct blk_backend *b, uint64_t sector)
 	return ((struct ramdisk *)b)->data + (sector << BLK_SECTOR_SHIFT);
 }
 
-static int ramdisk_read(struct blk_backend *b, uint64_t sector, void *buf,
-			uint32_t count)
+static int ramdisk_do(struct blk_backend *b, struct blk_io *io)
 {
-	memcpy(buf, at(b, sector), (size_t)count << BLK_SECTOR_SHIFT);
-	return 0;
-}
+	size_t len = (size_t)io->count << BLK_SECTOR_SHIFT;
 
-static int ramdisk_write(struct blk_backend *b, uint64_t sector,
-			 const void *buf, uint32_t count)
-{
-	if (b->read_only)
+	if (io->op == BLK_FLUSH)
+		return 0; /* RAM: every write is already where it stays */
+	if (!blk_in_range(b, io->sector, io->count))
 		return -1;
-	memcpy(at(b, sector), buf, (size_t)count << BLK_SECTOR_SHIFT);
+	if (io->op == BLK_READ) {
+		memcpy(io->buf, at(b, io->sector), len);
+		return 0;
+	}
+	if (io->op != BLK_WRITE || b->read_only)
+		return -1;
+	memcpy(at(b, io->sector), io->buf, len);
 	return 0;
 }
 
-static int ramdisk_flush(struct blk_backend *b)
+static void ramdisk_submit(struct blk_backend *b, struct blk_io *io)
 {
-	UNUSED(b); /* RAM: every write is already where it stays */
-	return 0;
+	blk_io_finish(io, ramdisk_do(b, io));
 }
 
 int ramdisk_init(struct ramdisk *rd, const char *name, void *data,
@@ -42,9 +44,7 @@ int ramdisk_init(struct ramdisk *rd, const char *name, void *data,
 		.name = name,
 		.sectors = size >> BLK_SECTOR_SHIFT,
 		.read_only = read_only,
-		.read = ramdisk_read,
-		.write = ramdisk_write,
-		.flush = ramdisk_flush,
+		.submit = ramdisk_submit,
 	};
 	return 0;
 }

@@ -12,7 +12,10 @@
 #ifndef DRIVERS_BLOCK_SECTOR_DEV_H
 #define DRIVERS_BLOCK_SECTOR_DEV_H
 
-#include "drivers/block/blk_backend.h"
+#include "lib/types.h"
+
+#define BLK_SECTOR_SIZE	 512
+#define BLK_SECTOR_SHIFT 9
 
 enum sector_op {
 	SECTOR_READ,

@@ -15,10 +15,11 @@
 
 #define SECTORS(bytes)	   ((bytes) >> BLK_SECTOR_SHIFT)
 #define ENTRIES_PER_SECTOR (BLK_SECTOR_SIZE / THIN_ENTRY_SIZE)
-#define ZERO_SECTORS	   8
+#define ZERO_SECTORS	   (THIN_BLOCK_DEFAULT / BLK_SECTOR_SIZE)
 
-/* What a new block holds where the guest did not write. */
-static const uint8_t thin_zeros[ZERO_SECTORS * BLK_SECTOR_SIZE];
+/* What a new block holds where the guest did not write; never written
+ * (zero-initialized, not const: .bss, not the image). */
+static uint8_t thin_zeros[ZERO_SECTORS * BLK_SECTOR_SIZE];
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
@@ -318,11 +319,8 @@ static int thin_read_map(struct thin_disk *t)
 		(uint32_t)SECTORS(map_bytes(t->hdr.map_entries)));
 }
 
-static int thin_read(struct blk_backend *b, uint64_t sector, void *buf,
-		     uint32_t count);
-static int thin_write(struct blk_backend *b, uint64_t sector, const void *buf,
-		      uint32_t count);
-static int thin_flush(struct blk_backend *b);
+static void thin_submit(struct blk_backend *b, struct blk_io *io);
+static void thin_poll(struct blk_backend *b);
 
 int thin_open(struct thin_disk *t, const char *name,
 	      const struct sector_extent *ext, const struct thin_header *h,
@@ -349,14 +347,38 @@ int thin_open(struct thin_disk *t, const char *name,
 		.name = name,
 		.sectors = SECTORS(h->virtual_size),
 		.read_only = read_only,
-		.read = thin_read,
-		.write = thin_write,
-		.flush = thin_flush,
+		.submit = thin_submit,
+		.poll = thin_poll,
 	};
 	return 0;
 }
 
-/* ---- guest requests ---------------------------------------------------- */
+/* ---- guest requests ----------------------------------------------------
+ *
+ * One request at a time, in the order submitted (t->head is the one in
+ * progress): allocations then happen in order, and a read never sees a
+ * block whose map entry is not stored yet. A request is cut at block
+ * boundaries into parts; each part is one step on the host disk, or
+ * (the guest's first write to a block) the steps of an allocation:
+ *
+ *   THIN_ALLOC        the new block, a step at a time: zeros before the
+ *                     guest's sectors, its sectors, zeros after them
+ *                     (cursor: sectors of the block submitted)
+ *   THIN_ALLOC_FLUSH  FLUSH: all of the block is stored
+ *   THIN_ALLOC_MAP    only then the map sector naming it
+ *
+ * A power cut before the map entry is stored leaves the block unnamed,
+ * and the next allocation takes the same block again.
+ */
+
+enum thin_stage {
+	THIN_PART,	  /* at the start of the part at io->pos */
+	THIN_PART_IO,	  /* a read or write of an allocated block */
+	THIN_ALLOC,	  /* writing a new block */
+	THIN_ALLOC_FLUSH, /* flushing it */
+	THIN_ALLOC_MAP,	  /* writing the map entry that names it */
+	THIN_FLUSH,	  /* the guest's FLUSH */
+};
 
 static struct thin_disk *thin_of(struct blk_backend *b)
 {
@@ -368,126 +390,224 @@ static uint64_t thin_block_start(const struct thin_disk *t, uint32_t p)
 	return (uint64_t)p * t->block_sectors;
 }
 
-static int thin_read_part(struct thin_disk *t, uint64_t v, uint32_t off,
-			  uint8_t *buf, uint32_t n)
-{
-	uint32_t p = thin_map_get(t, v);
+/* The part of io at io->pos: virtual block v, sectors [off, off + n). */
+struct thin_part {
+	uint64_t v;
+	uint32_t off, n;
+	uint8_t *buf;
+};
 
-	if (p == THIN_UNALLOCATED) {
-		memset(buf, 0, (size_t)n << BLK_SECTOR_SHIFT);
-		return 0;
-	}
-	return sector_extent_io(&t->ext, SECTOR_READ,
-				thin_block_start(t, p) + off, buf, n);
+static struct thin_part thin_part_at(const struct thin_disk *t,
+				     const struct blk_io *io)
+{
+	uint64_t sector = io->sector + io->pos;
+	uint32_t off = (uint32_t)(sector % t->block_sectors);
+
+	return (struct thin_part){
+		.v = sector / t->block_sectors,
+		.off = off,
+		.n = (uint32_t)MIN(io->count - io->pos,
+				   (uint64_t)(t->block_sectors - off)),
+		.buf = (uint8_t *)io->buf + (io->pos << BLK_SECTOR_SHIFT),
+	};
 }
 
-/* Store map entry v: write the map sector that holds it. */
-static int thin_write_entry(struct thin_disk *t, uint64_t v)
+/* The map sector that holds entry v, written as a step of io. */
+static void thin_write_entry(struct thin_disk *t, struct blk_io *io, uint64_t v)
 {
 	uint64_t s = v / ENTRIES_PER_SECTOR;
 
-	return sector_extent_io(&t->ext, SECTOR_WRITE,
-				SECTORS(t->hdr.map_offset) + s,
-				t->map + (s << BLK_SECTOR_SHIFT), 1);
+	blk_step_submit(io, &t->ext, SECTOR_WRITE,
+			SECTORS(t->hdr.map_offset) + s,
+			t->map + (s << BLK_SECTOR_SHIFT), 1);
 }
 
-/*
- * The guest's first write to block v: a new block at the end, holding
- * the guest's n sectors at off and zeros around them; FLUSH, so that
- * all of it is stored; only then the map entry. A power cut before the
- * entry is stored leaves the block unnamed, and the next allocation
- * takes the same block again.
- */
-static int thin_allocate(struct thin_disk *t, uint64_t v, uint32_t off,
-			 const uint8_t *buf, uint32_t n)
+/* The next piece of the new block t->next_block: zeros up to the
+ * guest's sectors, the guest's sectors, zeros after them. */
+static void thin_alloc_step(struct thin_disk *t, struct blk_io *io)
 {
-	uint64_t p = t->next_block;
-	uint64_t start = thin_block_start(t, (uint32_t)p);
+	struct thin_part part = thin_part_at(t, io);
+	uint64_t start = thin_block_start(t, (uint32_t)t->next_block);
+	uint32_t c = (uint32_t)io->cursor, end;
 
-	if (p >= t->end_block) {
+	if (c == part.off) {
+		io->cursor = part.off + part.n;
+		blk_step_submit(io, &t->ext, SECTOR_WRITE, start + c, part.buf,
+				part.n);
+		return;
+	}
+	end = c < part.off ? part.off : t->block_sectors;
+	end = MIN(end, c + (uint32_t)ZERO_SECTORS);
+	io->cursor = end;
+	blk_step_submit(io, &t->ext, SECTOR_WRITE, start + c, thin_zeros,
+			end - c);
+}
+
+/* The guest's first write to a block: a new one at the end. */
+static bool thin_alloc_start(struct thin_disk *t, struct blk_io *io, uint64_t v)
+{
+	if (t->next_block >= t->end_block) {
 		pr_err("%s: image full (%llu blocks): cannot allocate block "
 		       "%llu",
 		       t->backend.name, (unsigned long long)t->allocated,
 		       (unsigned long long)v);
-		return -1;
+		return false;
 	}
-	if (write_zeros(&t->ext, start, off) ||
-	    sector_extent_io(&t->ext, SECTOR_WRITE, start + off, (void *)buf,
-			     n) ||
-	    write_zeros(&t->ext, start + off + n, t->block_sectors - off - n) ||
-	    sector_extent_flush(&t->ext))
-		return -1;
-	thin_map_set(t, v, (uint32_t)p);
-	if (thin_write_entry(t, v)) {
-		/* The entry may be stored or not: allocating again could
-		 * name one block twice. Stop writing until reopened. */
-		thin_map_set(t, v, THIN_UNALLOCATED);
-		t->broken = true;
-		pr_err("%s: cannot write map entry %llu: no more writes",
-		       t->backend.name, (unsigned long long)v);
-		return -1;
+	io->stage = THIN_ALLOC;
+	io->cursor = 0;
+	thin_alloc_step(t, io);
+	return true;
+}
+
+/* Start the part at io->pos: a step submitted (or, for a read of an
+ * unallocated block, zeros and the next part); true when io is over. */
+static bool thin_part_start(struct thin_disk *t, struct blk_io *io)
+{
+	struct thin_part part = thin_part_at(t, io);
+	uint32_t p;
+
+	if (io->pos == io->count) {
+		blk_io_finish(io, 0);
+		return true;
 	}
-	t->next_block++;
-	t->allocated++;
-	return 0;
-}
-
-static int thin_write_part(struct thin_disk *t, uint64_t v, uint32_t off,
-			   const uint8_t *buf, uint32_t n)
-{
-	uint32_t p = thin_map_get(t, v);
-
-	if (p == THIN_UNALLOCATED)
-		return thin_allocate(t, v, off, buf, n);
-	return sector_extent_io(&t->ext, SECTOR_WRITE,
-				thin_block_start(t, p) + off, (void *)buf, n);
-}
-
-static bool thin_in_range(struct blk_backend *b, uint64_t sector,
-			  uint32_t count)
-{
-	return count <= b->sectors && sector <= b->sectors - count;
-}
-
-/* Cut [sector, sector + count) at block boundaries. */
-static int thin_each_part(struct thin_disk *t, uint64_t sector, uint8_t *buf,
-			  uint32_t count, bool write)
-{
-	while (count) {
-		uint64_t v = sector / t->block_sectors;
-		uint32_t off = (uint32_t)(sector % t->block_sectors);
-		uint32_t n = MIN(count, t->block_sectors - off);
-		int err = write ? thin_write_part(t, v, off, buf, n)
-				: thin_read_part(t, v, off, buf, n);
-
-		if (err)
-			return -1;
-		sector += n;
-		buf += (size_t)n << BLK_SECTOR_SHIFT;
-		count -= n;
+	p = thin_map_get(t, part.v);
+	if (io->op == BLK_WRITE && t->broken) {
+		blk_io_finish(io, -1);
+		return true;
 	}
-	return 0;
+	if (p == THIN_UNALLOCATED && io->op == BLK_READ) {
+		memset(part.buf, 0, (size_t)part.n << BLK_SECTOR_SHIFT);
+		io->pos += part.n;
+		return false;
+	}
+	if (p == THIN_UNALLOCATED) {
+		if (thin_alloc_start(t, io, part.v))
+			return false;
+		blk_io_finish(io, -1);
+		return true;
+	}
+	io->stage = THIN_PART_IO;
+	blk_step_submit(io, &t->ext,
+			io->op == BLK_READ ? SECTOR_READ : SECTOR_WRITE,
+			thin_block_start(t, p) + part.off, part.buf, part.n);
+	return false;
 }
 
-static int thin_read(struct blk_backend *b, uint64_t sector, void *buf,
-		     uint32_t count)
+/* The map entry could not be written: it may be stored or not, and
+ * allocating again could name one block twice. No more writes until the
+ * image is opened again. */
+static void thin_map_failed(struct thin_disk *t, uint64_t v)
 {
-	if (!thin_in_range(b, sector, count))
-		return -1;
-	return thin_each_part(thin_of(b), sector, buf, count, false);
+	thin_map_set(t, v, THIN_UNALLOCATED);
+	t->broken = true;
+	pr_err("%s: cannot write map entry %llu: no more writes",
+	       t->backend.name, (unsigned long long)v);
 }
 
-static int thin_write(struct blk_backend *b, uint64_t sector, const void *buf,
-		      uint32_t count)
+/* io's step is over: go on to the next stage; true when io is over. */
+static bool thin_step_over(struct thin_disk *t, struct blk_io *io)
+{
+	if (io->step.status) {
+		if (io->stage == THIN_ALLOC_MAP)
+			thin_map_failed(t, thin_part_at(t, io).v);
+		blk_io_finish(io, -1);
+		return true;
+	}
+	switch (io->stage) {
+	case THIN_FLUSH: blk_io_finish(io, 0); return true;
+	case THIN_ALLOC:
+		if (io->cursor < t->block_sectors) {
+			thin_alloc_step(t, io);
+			return false;
+		}
+		io->stage = THIN_ALLOC_FLUSH;
+		blk_step_submit(io, &t->ext, SECTOR_FLUSH, 0, NULL, 0);
+		return false;
+	case THIN_ALLOC_FLUSH: {
+		uint64_t v = thin_part_at(t, io).v;
+
+		thin_map_set(t, v, (uint32_t)t->next_block);
+		io->stage = THIN_ALLOC_MAP;
+		thin_write_entry(t, io, v);
+		return false;
+	}
+	case THIN_ALLOC_MAP:
+		t->next_block++;
+		t->allocated++;
+		break;
+	}
+	/* THIN_PART_IO, THIN_ALLOC_MAP: the part is done */
+	io->pos += thin_part_at(t, io).n;
+	io->stage = THIN_PART;
+	return false;
+}
+
+/* Everything io can do now; true once it is over. */
+static bool thin_next(struct thin_disk *t, struct blk_io *io)
+{
+	for (;;) {
+		if (io->step.busy) {
+			if (!blk_step_take(io))
+				return false; /* on the host disk */
+			if (thin_step_over(t, io))
+				return true;
+			continue;
+		}
+		if (io->stage == THIN_FLUSH) {
+			blk_step_submit(io, &t->ext, SECTOR_FLUSH, 0, NULL, 0);
+			continue;
+		}
+		if (thin_part_start(t, io))
+			return true;
+	}
+}
+
+/* Run the queue: the head until it waits on the host disk. */
+static void thin_run(struct thin_disk *t)
+{
+	while (t->head && thin_next(t, t->head)) {
+		t->head = t->head->next;
+		if (!t->head)
+			t->tail = NULL;
+	}
+}
+
+static bool thin_allowed(struct thin_disk *t, const struct blk_io *io)
+{
+	switch (io->op) {
+	case BLK_FLUSH: return true;
+	case BLK_READ: return blk_in_range(&t->backend, io->sector, io->count);
+	case BLK_WRITE:
+		return !t->backend.read_only && !t->broken &&
+		       blk_in_range(&t->backend, io->sector, io->count);
+	}
+	return false;
+}
+
+static void thin_submit(struct blk_backend *b, struct blk_io *io)
 {
 	struct thin_disk *t = thin_of(b);
 
-	if (b->read_only || t->broken || !thin_in_range(b, sector, count))
-		return -1;
-	return thin_each_part(t, sector, (uint8_t *)buf, count, true);
+	if (!thin_allowed(t, io)) {
+		blk_io_finish(io, -1);
+		return;
+	}
+	io->stage = io->op == BLK_FLUSH ? THIN_FLUSH : THIN_PART;
+	io->next = NULL;
+	if (t->tail)
+		t->tail->next = io;
+	else
+		t->head = io;
+	t->tail = io;
+	if (t->head == io)
+		thin_run(t);
 }
 
-static int thin_flush(struct blk_backend *b)
+static void thin_poll(struct blk_backend *b)
 {
-	return sector_extent_flush(&thin_of(b)->ext);
+	struct thin_disk *t = thin_of(b);
+
+	if (t->ext.dev->poll)
+		t->ext.dev->poll(t->ext.dev);
+	thin_run(t);
 }

@@ -3,8 +3,8 @@
  * room in the image only once the guest writes them (the format is in
  * drivers/block/thin_format.h and docs/disk-formats.md). Presented to
  * virtio-blk as a blk_backend; stored on a sector_extent.
- * Pure logic; runs in the VM exit that submits a virtio-blk request,
- * and on the host in scripts/hv-disk (tools/hv-disk.c),
+ * Pure logic; runs where virtio-blk submits and polls (a VM exit, the
+ * run loop; under the device's lock), and on the host in scripts/hv-disk (tools/hv-disk.c),
  * tests/unit/test_thin.c and tests/fuzz/fuzz_thin.c.
  *
  * Opening is two steps, so the caller allocates the memory:
@@ -41,13 +41,14 @@ struct thin_disk {
 	struct blk_backend backend; /* first: a thin disk is a backend */
 	struct sector_extent ext;
 	struct thin_header hdr;
-	uint8_t *map;		/* the map as on disk: le32 entries */
-	uint32_t block_sectors; /* sectors in a block */
-	uint64_t first_data;	/* the first data block's number */
-	uint64_t end_block;	/* no data block at or past this one */
-	uint64_t next_block;	/* the next block a write allocates */
-	uint64_t allocated;	/* map entries in use */
-	bool broken;		/* a map write failed: no more writes */
+	uint8_t *map;		    /* the map as on disk: le32 entries */
+	uint32_t block_sectors;	    /* sectors in a block */
+	uint64_t first_data;	    /* the first data block's number */
+	uint64_t end_block;	    /* no data block at or past this one */
+	uint64_t next_block;	    /* the next block a write allocates */
+	uint64_t allocated;	    /* map entries in use */
+	bool broken;		    /* a map write failed: no more writes */
+	struct blk_io *head, *tail; /* requests, in order; head runs */
 };
 
 /*

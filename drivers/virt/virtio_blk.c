@@ -1,9 +1,8 @@
 /*
  * drivers/virt/virtio_blk.c - virtio-blk requests: IN, OUT, FLUSH,
  * GET_ID, each answered with a status byte.
- * Pure logic; runs in the VM exit of a queue notify, and on the host in
- * tests/unit/test_virtio_blk.c.
- * virtio 1.1 spec: "Block Device", "Message Framing".
+ * Pure logic; see drivers/virt/virtio_blk.h for where it runs.
+ * virtio 1.1 spec: "Block Device", "Message Framing", "Device Reset".
  *
  * A request is one descriptor chain. Its device-readable bytes are the
  * 16-byte header, then (OUT) the data; its device-writable bytes are
@@ -13,6 +12,12 @@
  * we cannot do gets S_IOERR or S_UNSUPP; a chain without a writable
  * status byte cannot be answered at all: that is a broken driver, and
  * the device needs a reset.
+ *
+ * A request taken off the queue gets a slot until it is answered. The
+ * data moves as one backend request per buffer of the guest's (a run
+ * of whole sectors in one buffer), one after the other; a sector split
+ * across buffers goes through the slot's bounce sector. Slots finish in
+ * any order: the used ring says which request each answer is for.
  */
 #include "drivers/virt/virtio_blk.h"
 #include "lib/string.h"
@@ -52,9 +57,15 @@ static void blk_config_read(void *dev, uint32_t off, void *buf, unsigned size)
 			((uint8_t *)buf)[i] = cfg[off + i];
 }
 
+/* Device reset: requests still on the backend finish there (their
+ * buffers stay valid: the slots are ours), but are not answered. */
 static void blk_reset(void *dev)
 {
-	UNUSED(dev); /* requests are done inside the notify: none pending */
+	struct virtio_blk *b = to_blk(dev);
+
+	for (unsigned i = 0; i < VIRTIO_BLK_SLOTS; i++)
+		if (b->slots[i].busy)
+			b->slots[i].orphan = true;
 }
 
 /* ---- data transfers ----------------------------------------------------- */
@@ -76,8 +87,8 @@ static uint8_t *blk_ptr(const struct virtq_chain *c, bool to_guest,
 /*
  * The most sectors from sector i (at most max) that lie in one buffer
  * of the guest's, found by bisection, and where they are: a request
- * then reaches the backend as one call per buffer, not per sector. 0
- * when sector i itself is split across buffers.
+ * then reaches the backend as one request per buffer, not per sector.
+ * 0 when sector i itself is split across buffers.
  */
 static uint32_t blk_run(const struct virtq_chain *c, bool to_guest,
 			uint64_t base, uint32_t i, uint32_t max, uint8_t **p)
@@ -98,151 +109,268 @@ static uint32_t blk_run(const struct virtq_chain *c, bool to_guest,
 	return lo;
 }
 
-/* IN: sectors from the backend into the writable part, a buffer's run
- * at a time (a sector split across buffers through the bounce). */
-static int blk_read(struct virtio_blk *b, uint64_t sector, uint32_t count)
+/* Byte offset of data sector i in the chain's part it moves in. */
+static uint64_t data_off(const struct virtio_blk_slot *s, uint32_t i)
 {
-	for (uint32_t i = 0; i < count;) {
-		uint8_t *p;
-		uint32_t n = blk_run(&b->chain, true, 0, i, count - i, &p);
+	return (s->type == VIRTIO_BLK_T_OUT ? VIRTIO_BLK_HDR_SIZE : 0) +
+	       (uint64_t)i * BLK_SECTOR_SIZE;
+}
 
-		if (n) {
-			if (b->backend->read(b->backend, sector + i, p, n))
-				return -1;
-			i += n;
+/* Submit the next run of an IN or OUT (sectors from s->done). */
+static void slot_transfer(struct virtio_blk *b, struct virtio_blk_slot *s)
+{
+	bool in = s->type == VIRTIO_BLK_T_IN;
+	uint8_t *p;
+	uint32_t n = blk_run(&s->chain, in, in ? 0 : VIRTIO_BLK_HDR_SIZE,
+			     s->done, s->count - s->done, &p);
+
+	s->bounced = n == 0;
+	if (s->bounced) {
+		p = s->bounce;
+		n = 1;
+		if (!in)
+			virtq_chain_read(&s->chain, data_off(s, s->done),
+					 s->bounce, BLK_SECTOR_SIZE);
+	}
+	s->n = n;
+	s->io_busy = true;
+	blk_submit(b->backend, &s->io, in ? BLK_READ : BLK_WRITE,
+		   s->sector + s->done, p, n);
+}
+
+/* The backend answered s->io: true when the request is over (status
+ * set), false when the next backend request went out. */
+static bool slot_io_done(struct virtio_blk_slot *s)
+{
+	s->io_busy = false;
+	if (s->io.status) {
+		s->status = VIRTIO_BLK_S_IOERR;
+		return true;
+	}
+	if (s->type == VIRTIO_BLK_T_FLUSH) {
+		s->status = VIRTIO_BLK_S_OK;
+		return true;
+	}
+	if (s->bounced && s->type == VIRTIO_BLK_T_IN)
+		virtq_chain_write(&s->chain, data_off(s, s->done), s->bounce,
+				  BLK_SECTOR_SIZE);
+	s->done += s->n;
+	return false;
+}
+
+/* Everything s can do now: true once it is answered (status set). */
+static bool slot_advance(struct virtio_blk *b, struct virtio_blk_slot *s)
+{
+	for (;;) {
+		if (s->io_busy) {
+			if (!blk_io_finished(&s->io))
+				return false; /* on the backend */
+			if (slot_io_done(s))
+				return true;
+		}
+		if (s->type == VIRTIO_BLK_T_FLUSH) {
+			s->io_busy = true;
+			blk_submit(b->backend, &s->io, BLK_FLUSH, 0, NULL, 0);
 			continue;
 		}
-		if (b->backend->read(b->backend, sector + i, b->bounce, 1))
-			return -1;
-		virtq_chain_write(&b->chain, (uint64_t)i * BLK_SECTOR_SIZE,
-				  b->bounce, BLK_SECTOR_SIZE);
-		i++;
-	}
-	return 0;
-}
-
-/* OUT: sectors from the readable part (after the header) to the
- * backend, a buffer's run at a time. */
-static int blk_write(struct virtio_blk *b, uint64_t sector, uint32_t count)
-{
-	for (uint32_t i = 0; i < count;) {
-		uint8_t *p;
-		uint32_t n = blk_run(&b->chain, false, VIRTIO_BLK_HDR_SIZE, i,
-				     count - i, &p);
-
-		if (!n) {
-			virtq_chain_read(&b->chain,
-					 VIRTIO_BLK_HDR_SIZE +
-						 (uint64_t)i * BLK_SECTOR_SIZE,
-					 b->bounce, BLK_SECTOR_SIZE);
-			p = b->bounce;
-			n = 1;
+		if (s->done == s->count) {
+			s->status = VIRTIO_BLK_S_OK;
+			if (s->type == VIRTIO_BLK_T_IN)
+				s->written = s->count * BLK_SECTOR_SIZE;
+			return true;
 		}
-		if (b->backend->write(b->backend, sector + i, p, n))
-			return -1;
-		i += n;
+		slot_transfer(b, s);
 	}
-	return 0;
 }
 
-/* ---- one request ---------------------------------------------------- */
+/* ---- starting and answering requests ------------------------------------ */
 
-struct blk_req {
-	uint32_t type;
-	uint64_t sector;
-	uint64_t data;	  /* bytes of data (IN: room for it) */
-	uint32_t written; /* bytes written into the writable part */
-};
-
-/* IN and OUT: whole sectors, within the disk. */
-static uint8_t blk_rw(struct virtio_blk *b, struct blk_req *r)
-{
-	uint64_t count = r->data / BLK_SECTOR_SIZE;
-	struct blk_backend *be = b->backend;
-
-	if (r->data % BLK_SECTOR_SIZE || count > be->sectors ||
-	    r->sector > be->sectors - count)
-		return VIRTIO_BLK_S_IOERR;
-	if (r->type == VIRTIO_BLK_T_IN) {
-		if (blk_read(b, r->sector, (uint32_t)count))
-			return VIRTIO_BLK_S_IOERR;
-		r->written = (uint32_t)r->data;
-		return VIRTIO_BLK_S_OK;
-	}
-	if (be->read_only || blk_write(b, r->sector, (uint32_t)count))
-		return VIRTIO_BLK_S_IOERR;
-	return VIRTIO_BLK_S_OK;
-}
-
-static uint8_t blk_get_id(struct virtio_blk *b, struct blk_req *r)
+static uint8_t blk_get_id(struct virtio_blk *b, struct virtio_blk_slot *s,
+			  uint64_t room)
 {
 	char id[VIRTIO_BLK_ID_BYTES] = {0};
-	size_t n = (size_t)MIN(r->data, (uint64_t)sizeof(id));
+	size_t n = (size_t)MIN(room, (uint64_t)sizeof(id));
 
 	for (size_t i = 0; i < sizeof(id) && b->backend->name[i]; i++)
 		id[i] = b->backend->name[i];
-	r->written = (uint32_t)virtq_chain_write(&b->chain, 0, id, n);
+	s->written = (uint32_t)virtq_chain_write(&s->chain, 0, id, n);
 	return VIRTIO_BLK_S_OK;
 }
 
-static uint8_t blk_do(struct virtio_blk *b, struct blk_req *r)
+/* IN and OUT: whole sectors, within the disk; writes to a writable
+ * one. 0 when the transfer may start, else the status to answer. */
+static uint8_t blk_rw_check(struct virtio_blk *b, struct virtio_blk_slot *s,
+			    uint64_t bytes)
 {
-	switch (r->type) {
-	case VIRTIO_BLK_T_IN:
-	case VIRTIO_BLK_T_OUT: return blk_rw(b, r);
-	case VIRTIO_BLK_T_FLUSH:
-		return b->backend->flush(b->backend) ? VIRTIO_BLK_S_IOERR
-						     : VIRTIO_BLK_S_OK;
-	case VIRTIO_BLK_T_GET_ID: return blk_get_id(b, r);
-	}
-	return VIRTIO_BLK_S_UNSUPP;
+	uint64_t count = bytes / BLK_SECTOR_SIZE;
+	const struct blk_backend *be = b->backend;
+
+	if (bytes % BLK_SECTOR_SIZE || count > be->sectors ||
+	    s->sector > be->sectors - count ||
+	    (s->type == VIRTIO_BLK_T_OUT && be->read_only))
+		return VIRTIO_BLK_S_IOERR;
+	s->count = (uint32_t)count;
+	return VIRTIO_BLK_S_OK;
 }
 
-/* One chain: false when it cannot be answered (no status byte). */
-static bool blk_request(struct virtio_blk *b, struct virtq *q)
+/* What the header asks; true when s is answered at once (status set),
+ * false when it went to the backend. */
+static bool slot_start(struct virtio_blk *b, struct virtio_blk_slot *s)
 {
-	struct virtq_chain *c = &b->chain;
-	uint8_t hdr[VIRTIO_BLK_HDR_SIZE], status;
-	struct blk_req r = {0};
+	struct virtq_chain *c = &s->chain;
+	uint8_t hdr[VIRTIO_BLK_HDR_SIZE];
 
-	if (c->write_bytes == 0) {
+	if (virtq_chain_read(c, 0, hdr, sizeof(hdr)) < sizeof(hdr)) {
+		s->status = VIRTIO_BLK_S_IOERR;
+		return true;
+	}
+	memcpy(&s->type, hdr, 4);
+	memcpy(&s->sector, hdr + 8, 8);
+	switch (s->type) {
+	case VIRTIO_BLK_T_IN:
+	case VIRTIO_BLK_T_OUT:
+		s->status = blk_rw_check(b, s,
+					 s->type == VIRTIO_BLK_T_OUT
+						 ? c->read_bytes -
+							   VIRTIO_BLK_HDR_SIZE
+						 : c->write_bytes - 1);
+		if (s->status != VIRTIO_BLK_S_OK)
+			return true;
+		break;
+	case VIRTIO_BLK_T_FLUSH: break;
+	case VIRTIO_BLK_T_GET_ID:
+		s->status = blk_get_id(b, s, c->write_bytes - 1);
+		return true;
+	default: s->status = VIRTIO_BLK_S_UNSUPP; return true;
+	}
+	return slot_advance(b, s);
+}
+
+/* The status byte, last in the writable part, and the used entry. */
+static void slot_answer(struct virtio_blk *b, struct virtio_blk_slot *s,
+			struct virtq *q)
+{
+	if (!s->orphan) {
+		virtq_chain_write(&s->chain, s->chain.write_bytes - 1,
+				  &s->status, 1);
+		b->requests++;
+		if (s->status != VIRTIO_BLK_S_OK)
+			b->errors++;
+		virtq_push(q, s->chain.head, s->written + 1);
+	}
+	s->busy = false;
+	__atomic_store_n(&b->busy, b->busy - 1, __ATOMIC_RELAXED);
+}
+
+/* A new request in s (its chain just popped). */
+static void slot_clear(struct virtio_blk_slot *s)
+{
+	s->busy = true;
+	s->orphan = false;
+	s->type = 0;
+	s->sector = 0;
+	s->count = s->done = s->n = 0;
+	s->bounced = s->io_busy = false;
+	s->status = VIRTIO_BLK_S_IOERR;
+	s->written = 0;
+}
+
+static struct virtio_blk_slot *free_slot(struct virtio_blk *b)
+{
+	for (unsigned i = 0; i < VIRTIO_BLK_SLOTS; i++)
+		if (!b->slots[i].busy)
+			return &b->slots[i];
+	return NULL;
+}
+
+/* The queue may be worked on: the driver is ready and nothing broke. */
+static bool queue_live(const struct virtio_blk *b, const struct virtq *q)
+{
+	return (b->mmio.status & VIRTIO_STATUS_DRIVER_OK) &&
+	       !b->mmio.broken[0] && q->enabled && !q->broken;
+}
+
+/* Take the next request into a free slot and start it; false when
+ * there is no room, no request, or the chain cannot be answered. */
+static bool take_request(struct virtio_blk *b, struct virtq *q)
+{
+	struct virtio_blk_slot *s = free_slot(b);
+
+	if (!s || !queue_live(b, q) || virtq_pop(q, &s->chain) != VIRTQ_CHAIN)
+		return false;
+	if (s->chain.write_bytes == 0) {
 		virtio_mmio_fail(&b->mmio,
 				 "queue %u: request %u has no writable status "
 				 "byte",
-				 q->index, c->head);
+				 q->index, s->chain.head);
 		return false;
 	}
-	if (virtq_chain_read(c, 0, hdr, sizeof(hdr)) < sizeof(hdr)) {
-		status = VIRTIO_BLK_S_IOERR;
-	} else {
-		memcpy(&r.type, hdr, 4);
-		memcpy(&r.sector, hdr + 8, 8);
-		r.data = r.type == VIRTIO_BLK_T_OUT
-				 ? c->read_bytes - VIRTIO_BLK_HDR_SIZE
-				 : c->write_bytes - 1;
-		status = blk_do(b, &r);
-	}
-	virtq_chain_write(c, c->write_bytes - 1, &status, 1);
-	b->requests++;
-	if (status != VIRTIO_BLK_S_OK)
-		b->errors++;
-	virtq_push(q, c->head, r.written + 1);
+	slot_clear(s);
+	__atomic_store_n(&b->busy, b->busy + 1, __ATOMIC_RELAXED);
+	if (slot_start(b, s))
+		slot_answer(b, s, q);
 	return true;
 }
 
-/* At most a queue's worth of requests per notify: the driver cannot
- * keep the CPU in the hypervisor by adding requests as we go. */
+/*
+ * Answer the slots the backend has finished, then take requests into
+ * free slots, until nothing moves; at most a queue's worth of new
+ * requests per call, so that a driver adding requests as we go cannot
+ * keep the CPU here. Then the interrupt, if the driver wants one.
+ */
+static void blk_work(struct virtio_blk *b)
+{
+	struct virtq *q = &b->mmio.queues[0];
+	uint16_t old_used = q->used_idx;
+	unsigned budget = q->size;
+	bool moved;
+
+	do {
+		moved = false;
+		for (unsigned i = 0; i < VIRTIO_BLK_SLOTS; i++) {
+			struct virtio_blk_slot *s = &b->slots[i];
+
+			if (s->busy && slot_advance(b, s)) {
+				slot_answer(b, s, q);
+				moved = true;
+			}
+		}
+		while (budget && take_request(b, q)) {
+			budget--;
+			moved = true;
+		}
+	} while (moved && budget);
+	if (q->broken)
+		virtio_mmio_fail(&b->mmio, "queue %u: %s", q->index, q->error);
+	if (q->used_idx != old_used)
+		virtio_mmio_used(&b->mmio, q, old_used);
+}
+
 static void blk_notify(void *dev, struct virtio_mmio *m, struct virtq *q)
 {
-	struct virtio_blk *b = to_blk(dev);
-	uint16_t old_used = q->used_idx;
+	UNUSED(m);
+	UNUSED(q); /* one queue: blk_work's */
+	blk_work(to_blk(dev));
+}
 
-	for (unsigned n = 0; n < q->size; n++) {
-		if (virtq_pop(q, &b->chain) != VIRTQ_CHAIN ||
-		    !blk_request(b, q))
-			break;
+bool virtio_blk_poll(struct virtio_blk *b)
+{
+	if (!spin_trylock(&b->lock))
+		return false;
+	if (b->busy) {
+		if (b->backend->poll)
+			b->backend->poll(b->backend);
+		blk_work(b);
 	}
-	virtio_mmio_used(m, q, old_used);
+	spin_unlock(&b->lock);
+	return true;
+}
+
+void virtio_blk_reset(struct virtio_blk *b)
+{
+	spin_lock(&b->lock);
+	virtio_mmio_reset(&b->mmio);
+	spin_unlock(&b->lock);
 }
 
 static const struct virtio_device_ops virtio_blk_ops = {
@@ -260,5 +388,39 @@ void virtio_blk_init(struct virtio_blk *b, struct blk_backend *backend,
 {
 	memset(b, 0, sizeof(*b));
 	b->backend = backend;
+	b->lock = (struct spinlock)SPINLOCK_INIT;
 	virtio_mmio_init(&b->mmio, &virtio_blk_ops, b, name, base, ram);
+}
+
+/* ---- the window, under the lock ---------------------------------------- */
+
+static uint64_t window_read(void *opaque, uint64_t offset, unsigned size)
+{
+	struct virtio_blk *b = opaque;
+	uint64_t v;
+
+	spin_lock(&b->lock);
+	v = virtio_mmio_read(&b->mmio, offset, size);
+	spin_unlock(&b->lock);
+	return v;
+}
+
+static void window_write(void *opaque, uint64_t offset, unsigned size,
+			 uint64_t value)
+{
+	struct virtio_blk *b = opaque;
+
+	spin_lock(&b->lock);
+	virtio_mmio_write(&b->mmio, offset, size, value);
+	spin_unlock(&b->lock);
+}
+
+struct mmio_device virtio_blk_device(struct virtio_blk *b)
+{
+	struct mmio_device d = virtio_mmio_device(&b->mmio);
+
+	d.read = window_read;
+	d.write = window_write;
+	d.opaque = b;
+	return d;
 }

@@ -1,9 +1,13 @@
 /*
  * drivers/virt/virtio_blk.h - virtio-blk: a disk for a guest, behind a
  * virtio-mmio window, storing its sectors in a struct blk_backend.
- * Pure logic; requests are done in the VM exit of the queue notify (at
- * most one queue's worth per notify), and on the host in
- * tests/unit/test_virtio_blk.c.
+ * Pure logic. Requests are taken off the queue in the VM exit of the
+ * queue notify (at most one queue's worth per notify) and handed to the
+ * backend; a RAM image answers at once, a host disk later:
+ * virtio_blk_poll, from the run loop of any CPU, finishes them and
+ * interrupts the guest. The device's lock serializes its window, its
+ * poll and its backend (a VM's vCPUs run on several CPUs). On the host
+ * in tests/unit/test_virtio_blk.c and tests/fuzz/fuzz_virtqueue.c.
  * virtio 1.1 spec: "Block Device" ("Feature bits", "Device configuration
  * layout", "Device Operation").
  */
@@ -12,6 +16,7 @@
 
 #include "drivers/block/blk_backend.h"
 #include "drivers/virt/virtio_mmio.h"
+#include "lib/spinlock.h"
 
 #define VIRTIO_ID_BLOCK 2
 
@@ -43,16 +48,58 @@
 /* Buffers per request we accept: header and status around the data. */
 #define VIRTIO_BLK_SEG_MAX (VIRTQ_SEGS_MAX - 2)
 
+/* Requests the device works on at once (each waits for the backend);
+ * more stay on the available ring until one is answered. */
+#define VIRTIO_BLK_SLOTS 8
+
+/* One request taken off the queue, until it is answered. */
+struct virtio_blk_slot {
+	bool busy;   /* holds a request */
+	bool orphan; /* the device was reset meanwhile: no answer */
+	uint32_t type;
+	uint64_t sector;
+	uint32_t count;	  /* IN, OUT: sectors */
+	uint32_t done;	  /* of them, transferred */
+	uint32_t n;	  /* the sectors of io */
+	bool bounced;	  /* io goes through bounce (a split sector) */
+	bool io_busy;	  /* io submitted, its answer not yet taken */
+	uint8_t status;	  /* VIRTIO_BLK_S_* once answered */
+	uint32_t written; /* bytes written into the writable part */
+	struct blk_io io;
+	struct virtq_chain chain;
+	uint8_t bounce[BLK_SECTOR_SIZE];
+};
+
 struct virtio_blk {
 	struct virtio_mmio mmio; /* its register window */
 	struct blk_backend *backend;
-	struct virtq_chain chain;	 /* the request being done */
-	uint8_t bounce[BLK_SECTOR_SIZE]; /* a sector split across buffers */
-	uint64_t requests, errors;	 /* done; of them, not S_OK */
+	struct spinlock lock; /* window accesses, poll, the backend */
+	unsigned busy;	      /* slots in use (read without the lock) */
+	struct virtio_blk_slot slots[VIRTIO_BLK_SLOTS];
+	uint64_t requests, errors; /* answered; of them, not S_OK */
 };
 
 /* A disk on backend, its window at base; name is for messages. */
 void virtio_blk_init(struct virtio_blk *b, struct blk_backend *backend,
 		     const char *name, gpa_t base, const struct guest_ram *ram);
+
+/* The register window for the VM's MMIO bus: each access holds the
+ * device's lock. */
+struct mmio_device virtio_blk_device(struct virtio_blk *b);
+
+/* Requests on the backend? (a hint, without the lock) */
+static inline bool virtio_blk_busy(const struct virtio_blk *b)
+{
+	return __atomic_load_n(&b->busy, __ATOMIC_RELAXED) != 0;
+}
+
+/* Device reset (the VM's machine reset), under the lock: requests on
+ * the backend finish there but are not answered. */
+void virtio_blk_reset(struct virtio_blk *b);
+
+/* Finish what the backend has done: answer those requests, take more
+ * off the queue, interrupt the guest. Any CPU; false (nothing done)
+ * when another CPU holds the device. */
+bool virtio_blk_poll(struct virtio_blk *b);
 
 #endif

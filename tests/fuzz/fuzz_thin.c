@@ -130,24 +130,24 @@ static void guest_op(struct blk_backend *b, const uint8_t *op, uint64_t n)
 
 	switch (op[0] & 3) {
 	case 0: /* read */
-		CHECK(b->read(b, sector, buf, count) == (fits ? 0 : -1));
+		CHECK(blk_read(b, sector, buf, count) == (fits ? 0 : -1));
 		if (fits && in)
 			CHECK(!memcmp(buf, shadow + sector * 512, in * 512));
 		break;
 	case 1: /* write */
 		memset(buf, op[2], sizeof(buf));
 		buf[0] = (uint8_t)sector;
-		if (b->write(b, sector, buf, count)) {
+		if (blk_write(b, sector, buf, count)) {
 			/* past the end, or the image is full: the guest
 			 * must not rely on it; learn what is there */
 			if (!fits)
 				break;
-			CHECK(b->read(b, sector, buf, count) == 0);
+			CHECK(blk_read(b, sector, buf, count) == 0);
 		}
 		if (in)
 			memcpy(shadow + sector * 512, buf, in * 512);
 		break;
-	default: CHECK(b->flush(b) == 0); break;
+	default: CHECK(blk_flush(b) == 0); break;
 	}
 }
 
@@ -172,16 +172,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	n = t.backend.sectors;
 	for (uint64_t s = 0; s < MIN(n, SHADOW); s++)
-		CHECK(t.backend.read(&t.backend, s, shadow + s * 512, 1) == 0);
+		CHECK(blk_read(&t.backend, s, shadow + s * 512, 1) == 0);
 	for (size_t i = 3 + img_len; i + 3 <= size; i += 3)
 		guest_op(&t.backend, data + i, n);
 	allocated = t.allocated;
-	CHECK(t.backend.flush(&t.backend) == 0);
+	CHECK(blk_flush(&t.backend) == 0);
 	/* the image the operations left opens again, the same */
 	CHECK(open_thin(&d, &again, &mem2) == 0);
 	CHECK(again.allocated == allocated);
 	for (uint64_t s = 0; s < MIN(n, SHADOW); s++) {
-		CHECK(again.backend.read(&again.backend, s, buf, 1) == 0);
+		CHECK(blk_read(&again.backend, s, buf, 1) == 0);
 		CHECK(!memcmp(buf, shadow + s * 512, 512));
 	}
 	free(mem2);

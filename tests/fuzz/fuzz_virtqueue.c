@@ -15,6 +15,11 @@
  *   - a device that says DEVICE_NEEDS_RESET has a reason, and from then
  *     on changes neither the guest's RAM nor the disk until reset;
  *   - the interrupt status holds only the two defined bits.
+ * Bit 5 of the second byte makes the disk answer later, as a host disk
+ * does: its requests wait until the device is polled between notifies,
+ * and bit 6 resets the device while some are waiting. Then, once the
+ * disk has answered all: no slot is left busy and every request the
+ * disk got was answered by it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +119,35 @@ static void check_stays_broken(struct virtio_blk *b, const uint8_t *disk)
 	CHECK(memcmp(disk_before, disk, sizeof(disk_before)) == 0);
 }
 
+/* ---- a disk that answers at the next poll -------------------------- */
+#define HELD_MAX VIRTIO_BLK_SLOTS
+static struct blk_io *held[HELD_MAX];
+static unsigned held_count;
+static void (*ram_submit)(struct blk_backend *, struct blk_io *);
+
+static void later_submit(struct blk_backend *b, struct blk_io *io)
+{
+	CHECK(held_count < HELD_MAX); /* a slot has one request at a time */
+	held[held_count++] = io;
+}
+
+static void later_poll(struct blk_backend *b)
+{
+	for (unsigned i = 0; i < held_count; i++)
+		ram_submit(b, held[i]);
+	held_count = 0;
+}
+
+/* Poll until the disk has answered every request. */
+static void drain(struct virtio_blk *b)
+{
+	for (unsigned n = 0; virtio_blk_busy(b); n++) {
+		CHECK(n < 4 * VIRTIO_BLK_SLOTS * VIRTQ_SEGS_MAX);
+		CHECK(virtio_blk_poll(b));
+	}
+	CHECK(held_count == 0);
+}
+
 /* Bit 4 of the second byte: descriptors of the ring point into the RAM
  * with lengths below 2 KiB, so that random inputs also reach the
  * requests themselves, not only the checks that refuse wild chains. */
@@ -151,6 +185,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[1] & 16)
 		tame(qsize);
 	ramdisk_init(&rd_disk, "fuzz.img", disk, SECTORS * 512, data[1] & 8);
+	held_count = 0;
+	if (data[1] & 32) {
+		ram_submit = rd_disk.backend.submit;
+		rd_disk.backend.submit = later_submit;
+		rd_disk.backend.poll = later_poll;
+	}
 	virtio_blk_init(&blk, &rd_disk.backend, "fuzz", 0xd0000000, &fake);
 	bring_up(&blk, qsize, features);
 	for (unsigned n = 0; n < NOTIFIES; n++) {
@@ -158,15 +198,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (rd(&blk, VIRTIO_MMIO_STATUS) &
 		    VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
+			drain(&blk);
 			check_stays_broken(&blk, disk);
 			break;
 		}
 		wr(&blk, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-		CHECK((uint16_t)(used_idx(&blk) - before) <= qsize);
+		if (n == 1 && (data[1] & 64)) {
+			wr(&blk, VIRTIO_MMIO_STATUS, 0); /* reset, then again */
+			bring_up(&blk, qsize, features);
+			before = used_idx(&blk); /* 0: a new queue */
+		}
+		virtio_blk_poll(&blk);
+		CHECK((uint16_t)(used_idx(&blk) - before) <= 2 * qsize);
 		if (used_idx(&blk) != before)
 			check_last_used(&blk, qsize);
 		CHECK((rd(&blk, VIRTIO_MMIO_INTERRUPT_STATUS) & ~3u) == 0);
 	}
+	drain(&blk);
 	free(disk);
 	free(ram);
 	return 0;

@@ -8,7 +8,7 @@
  * and commands that never end fail with a message naming the port and
  * its status, and the port recovers; a port without a device, a device
  * that never answers IDENTIFY. Then the sector device (ahci_disk), the
- * boot self-test and the raw image format over it.
+ * boot self-test and sector extents (what raw and thin sit on) over it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +16,6 @@
 #include "tests/unit/fake_ahci.h"
 #include "drivers/block/ahci_disk.h"
 #include "drivers/block/disk_selftest.h"
-#include "drivers/block/raw.h"
 #include "lib/log.h"
 
 #define TICKS_PER_MS 1000
@@ -598,7 +597,7 @@ static void test_selftest_over_ahci_disk(void **state)
 	assert_int_equal(fake.violations, 0);
 }
 
-static void test_raw_over_ahci_disk_reports_errors(void **state)
+static void test_extent_over_ahci_disk_reports_errors(void **state)
 {
 	static struct ahci_disk disk;
 	struct ahci_port *p = one_disk(true);
@@ -657,7 +656,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_selftest_over_ahci_disk,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			test_raw_over_ahci_disk_reports_errors, setup,
+			test_extent_over_ahci_disk_reports_errors, setup,
 			teardown),
 	};
 

@@ -706,14 +706,14 @@ static void test_raw_over_ata_disk(void **state)
 	memcpy(before, fake.unit[0].image, 4096 * ATA_SECTOR_SIZE);
 
 	/* read: the image's sector 0 is the disk's sector 100 */
-	assert_int_equal(b->read(b, 0, rbuf, 3), 0);
+	assert_int_equal(blk_read(b, 0, rbuf, 3), 0);
 	assert_memory_equal(rbuf, before + PART_FIRST * ATA_SECTOR_SIZE,
 			    3 * ATA_SECTOR_SIZE);
 
 	/* write 300 sectors at the image's end: more than one command */
 	for (unsigned i = 0; i < 300 * ATA_SECTOR_SIZE; i++)
 		wbuf[i] = (uint8_t)(i * 13 + 5);
-	assert_int_equal(b->write(b, PART_SECTORS - 300, wbuf, 300), 0);
+	assert_int_equal(blk_write(b, PART_SECTORS - 300, wbuf, 300), 0);
 	assert_memory_equal(fake.unit[0].image + (PART_FIRST + PART_SECTORS -
 						  300) * ATA_SECTOR_SIZE,
 			    wbuf, 300 * ATA_SECTOR_SIZE);
@@ -728,21 +728,21 @@ static void test_raw_over_ata_disk(void **state)
 		(4096 - PART_FIRST - PART_SECTORS) * ATA_SECTOR_SIZE);
 	/* read it back through raw */
 	memset(rbuf, 0, 300 * ATA_SECTOR_SIZE);
-	assert_int_equal(b->read(b, PART_SECTORS - 300, rbuf, 300), 0);
+	assert_int_equal(blk_read(b, PART_SECTORS - 300, rbuf, 300), 0);
 	assert_memory_equal(rbuf, wbuf, 300 * ATA_SECTOR_SIZE);
 
 	/* flush reaches the drive as FLUSH CACHE */
 	assert_int_equal(fake.flushes, 0);
-	assert_int_equal(b->flush(b), 0);
+	assert_int_equal(blk_flush(b), 0);
 	assert_int_equal(fake.flushes, 1);
 
 	/* past the image: refused by raw, no command reaches the drive */
-	assert_int_equal(b->read(b, PART_SECTORS, rbuf, 1), -1);
-	assert_int_equal(b->write(b, PART_SECTORS - 1, wbuf, 2), -1);
+	assert_int_equal(blk_read(b, PART_SECTORS, rbuf, 1), -1);
+	assert_int_equal(blk_write(b, PART_SECTORS - 1, wbuf, 2), -1);
 
 	/* a drive error comes back as -1 */
 	fake.fail_next = true;
-	assert_int_equal(b->read(b, 0, rbuf, 1), -1);
+	assert_int_equal(blk_read(b, 0, rbuf, 1), -1);
 	assert_non_null(strstr(logged, "ata1-master: READ DMA"));
 	assert_int_equal(fake.violations, 0);
 	free(before);

@@ -38,18 +38,18 @@ static void test_reads_and_writes_in_extent(void **state)
 	assert_int_equal(b->sectors, LENGTH);
 	for (unsigned i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 3 + 1);
-	assert_int_equal(b->write(b, 0, data, 2), 0);
+	assert_int_equal(blk_write(b, 0, data, 2), 0);
 	assert_memory_equal(disk.cache + FIRST * 512, data, sizeof(data));
 	assert_int_equal(disk.cache[FIRST * 512 - 1], FAKE_DISK_GARBAGE);
-	assert_int_equal(b->write(b, LENGTH - 2, data, 2), 0);
+	assert_int_equal(blk_write(b, LENGTH - 2, data, 2), 0);
 	assert_memory_equal(disk.cache + (FIRST + LENGTH - 2) * 512, data,
 			    sizeof(data));
 	assert_int_equal(disk.cache[(FIRST + LENGTH) * 512], FAKE_DISK_GARBAGE);
-	assert_int_equal(b->read(b, LENGTH - 2, buf, 2), 0);
+	assert_int_equal(blk_read(b, LENGTH - 2, buf, 2), 0);
 	assert_memory_equal(buf, data, sizeof(data));
 	/* not durable until a FLUSH */
 	assert_int_equal(disk.stored[FIRST], 0);
-	assert_int_equal(b->flush(b), 0);
+	assert_int_equal(blk_flush(b), 0);
 	assert_int_equal(disk.stored[FIRST], 1);
 }
 
@@ -58,9 +58,9 @@ static void test_bounds(void **state)
 	struct blk_backend *b = &raw.backend;
 	uint8_t buf[2 * 512] = {0};
 
-	assert_int_equal(b->read(b, LENGTH, buf, 1), -1);
-	assert_int_equal(b->write(b, LENGTH - 1, buf, 2), -1);
-	assert_int_equal(b->write(b, UINT64_MAX, buf, 1), -1);
+	assert_int_equal(blk_read(b, LENGTH, buf, 1), -1);
+	assert_int_equal(blk_write(b, LENGTH - 1, buf, 2), -1);
+	assert_int_equal(blk_write(b, UINT64_MAX, buf, 1), -1);
 	assert_int_equal(disk.writes, 0);
 }
 
@@ -82,7 +82,7 @@ static void test_read_only(void **state)
 	uint8_t buf[512] = {0};
 
 	assert_int_equal(raw_open(&raw, "ro", &e, true), 0);
-	assert_int_equal(raw.backend.write(&raw.backend, 0, buf, 1), -1);
+	assert_int_equal(blk_write(&raw.backend, 0, buf, 1), -1);
 	assert_int_equal(disk.writes, 0);
 }
 
@@ -92,8 +92,8 @@ static void test_device_error(void **state)
 	uint8_t buf[512] = {0};
 
 	disk.fail_write_sector = FIRST + 3;
-	assert_int_equal(raw.backend.write(&raw.backend, 3, buf, 1), -1);
-	assert_int_equal(raw.backend.write(&raw.backend, 4, buf, 1), 0);
+	assert_int_equal(blk_write(&raw.backend, 3, buf, 1), -1);
+	assert_int_equal(blk_write(&raw.backend, 4, buf, 1), 0);
 }
 
 int main(void)

@@ -101,7 +101,7 @@ static void test_new_disk_reads_zeros(void **state)
 	uint8_t buf[VSECTORS * 512], zero[VSECTORS * 512] = {0};
 
 	assert_int_equal(be()->sectors, VSECTORS);
-	assert_int_equal(be()->read(be(), 0, buf, VSECTORS), 0);
+	assert_int_equal(blk_read(be(), 0, buf, VSECTORS), 0);
 	assert_memory_equal(buf, zero, sizeof(buf));
 	assert_int_equal(thin.allocated, 0);
 	/* the garbage the disk held beyond the map was never written */
@@ -114,15 +114,15 @@ static void test_write_then_read(void **state)
 
 	fill(data, 3, 1);
 	/* sectors 2-4 of virtual block 5 */
-	assert_int_equal(be()->write(be(), 5 * BSEC + 2, data, 3), 0);
-	assert_int_equal(be()->read(be(), 5 * BSEC, buf, BSEC), 0);
+	assert_int_equal(blk_write(be(), 5 * BSEC + 2, data, 3), 0);
+	assert_int_equal(blk_read(be(), 5 * BSEC, buf, BSEC), 0);
 	assert_memory_equal(buf + 2 * 512, data, sizeof(data));
 	/* the rest of the new block reads zeros, not the disk's garbage */
 	for (unsigned s = 0; s < BSEC; s++)
 		if (s < 2 || s > 4)
 			assert_memory_equal(buf + s * 512, zero, 512);
 	/* the other blocks are untouched */
-	assert_int_equal(be()->read(be(), 4 * BSEC + 7, buf, 1), 0);
+	assert_int_equal(blk_read(be(), 4 * BSEC + 7, buf, 1), 0);
 	assert_memory_equal(buf, zero, 512);
 	assert_int_equal(thin.allocated, 1);
 	assert_int_equal(thin_map_get(&thin, 5), FIRST_DATA);
@@ -134,20 +134,20 @@ static void test_allocation_grows_by_blocks_written(void **state)
 
 	fill(data, BSEC * 2, 9);
 	/* a write across the boundary of blocks 1 and 2 takes two blocks */
-	assert_int_equal(be()->write(be(), BSEC + 4, data, BSEC), 0);
+	assert_int_equal(blk_write(be(), BSEC + 4, data, BSEC), 0);
 	assert_int_equal(thin.allocated, 2);
 	/* writing them again takes nothing */
-	assert_int_equal(be()->write(be(), BSEC, data, 2 * BSEC), 0);
+	assert_int_equal(blk_write(be(), BSEC, data, 2 * BSEC), 0);
 	assert_int_equal(thin.allocated, 2);
 	/* one sector of the last block: a third */
-	assert_int_equal(be()->write(be(), VSECTORS - 1, data, 1), 0);
+	assert_int_equal(blk_write(be(), VSECTORS - 1, data, 1), 0);
 	assert_int_equal(thin.allocated, 3);
 	assert_int_equal(thin.next_block, FIRST_DATA + 3);
 	/* blocks were taken in the order of first writes */
 	assert_int_equal(thin_map_get(&thin, 1), FIRST_DATA);
 	assert_int_equal(thin_map_get(&thin, 2), FIRST_DATA + 1);
 	assert_int_equal(thin_map_get(&thin, VBLOCKS - 1), FIRST_DATA + 2);
-	assert_int_equal(be()->read(be(), BSEC, buf, 2 * BSEC), 0);
+	assert_int_equal(blk_read(be(), BSEC, buf, 2 * BSEC), 0);
 	assert_memory_equal(buf, data, sizeof(data));
 	/* nothing written past the third data block */
 	for (uint64_t s = (FIRST_DATA + 3) * BSEC; s < DISK_SECTORS; s++)
@@ -160,13 +160,13 @@ static void test_bounds(void **state)
 {
 	uint8_t buf[2 * 512] = {0};
 
-	assert_int_equal(be()->read(be(), VSECTORS, buf, 1), -1);
-	assert_int_equal(be()->read(be(), VSECTORS - 1, buf, 2), -1);
-	assert_int_equal(be()->write(be(), VSECTORS - 1, buf, 2), -1);
-	assert_int_equal(be()->write(be(), UINT64_MAX, buf, 1), -1);
-	assert_int_equal(be()->read(be(), 1, buf, UINT32_MAX), -1);
+	assert_int_equal(blk_read(be(), VSECTORS, buf, 1), -1);
+	assert_int_equal(blk_read(be(), VSECTORS - 1, buf, 2), -1);
+	assert_int_equal(blk_write(be(), VSECTORS - 1, buf, 2), -1);
+	assert_int_equal(blk_write(be(), UINT64_MAX, buf, 1), -1);
+	assert_int_equal(blk_read(be(), 1, buf, UINT32_MAX), -1);
 	assert_int_equal(thin.allocated, 0);
-	assert_int_equal(be()->read(be(), VSECTORS - 1, buf, 1), 0);
+	assert_int_equal(blk_read(be(), VSECTORS - 1, buf, 1), 0);
 }
 
 static void test_reopen_same_data(void **state)
@@ -176,20 +176,19 @@ static void test_reopen_same_data(void **state)
 	fill(data, VSECTORS, 3);
 	for (unsigned v = 0; v < VBLOCKS; v += 3)
 		assert_int_equal(
-			be()->write(be(), v * BSEC + v % (BSEC - 1),
-				    data + (v * BSEC + v % (BSEC - 1)) * 512,
-				    2),
+			blk_write(be(), v * BSEC + v % (BSEC - 1),
+				  data + (v * BSEC + v % (BSEC - 1)) * 512, 2),
 			0);
-	assert_int_equal(be()->flush(be()), 0);
-	assert_int_equal(be()->read(be(), 0, data, VSECTORS), 0);
+	assert_int_equal(blk_flush(be()), 0);
+	assert_int_equal(blk_read(be(), 0, data, VSECTORS), 0);
 	open_disk();
 	assert_int_equal(thin.allocated, (VBLOCKS + 2) / 3);
-	assert_int_equal(be()->read(be(), 0, buf, VSECTORS), 0);
+	assert_int_equal(blk_read(be(), 0, buf, VSECTORS), 0);
 	assert_memory_equal(buf, data, sizeof(buf));
 	/* and what was flushed is in the durable state too */
 	memcpy(disk.cache, disk.durable, DISK_SECTORS * 512ull);
 	open_disk();
-	assert_int_equal(be()->read(be(), 0, buf, VSECTORS), 0);
+	assert_int_equal(blk_read(be(), 0, buf, VSECTORS), 0);
 	assert_memory_equal(buf, data, sizeof(buf));
 }
 
@@ -204,7 +203,7 @@ static void test_read_only(void **state)
 		thin_open(&thin, "ro", &e, &h, mem, true, why, sizeof(why)), 0);
 	assert_true(be()->read_only);
 	disk.writes = 0;
-	assert_int_equal(be()->write(be(), 0, buf, 1), -1);
+	assert_int_equal(blk_write(be(), 0, buf, 1), -1);
 	assert_int_equal(disk.writes, 0);
 }
 
@@ -216,13 +215,13 @@ static void test_deferred_device(void **state)
 	disk.deferred = true;
 	disk.dev.max_sectors = 3;
 	fill(data, 2 * BSEC, 5);
-	assert_int_equal(be()->write(be(), 3, data, 2 * BSEC), 0);
-	assert_int_equal(be()->flush(be()), 0);
-	assert_int_equal(be()->read(be(), 3, buf, 2 * BSEC), 0);
+	assert_int_equal(blk_write(be(), 3, data, 2 * BSEC), 0);
+	assert_int_equal(blk_flush(be()), 0);
+	assert_int_equal(blk_read(be(), 3, buf, 2 * BSEC), 0);
 	assert_memory_equal(buf, data, sizeof(buf));
 	assert_int_equal(thin.allocated, 3);
 	open_disk();
-	assert_int_equal(be()->read(be(), 3, buf, 2 * BSEC), 0);
+	assert_int_equal(blk_read(be(), 3, buf, 2 * BSEC), 0);
 	assert_memory_equal(buf, data, sizeof(buf));
 }
 
@@ -233,15 +232,15 @@ static void test_map_write_error_stops_writes(void **state)
 
 	fill(data, 1, 2);
 	disk.fail_write_sector = 1; /* the map */
-	assert_int_equal(be()->write(be(), 0, data, 1), -1);
+	assert_int_equal(blk_write(be(), 0, data, 1), -1);
 	assert_true(thin.broken);
 	assert_int_equal(thin.allocated, 0);
 	disk.fail_write_sector = UINT64_MAX;
-	assert_int_equal(be()->write(be(), 8 * BSEC, data, 1), -1);
-	assert_int_equal(be()->read(be(), 0, buf, 1), 0);
+	assert_int_equal(blk_write(be(), 8 * BSEC, data, 1), -1);
+	assert_int_equal(blk_read(be(), 0, buf, 1), 0);
 	assert_memory_equal(buf, zero, 512);
 	open_disk();
-	assert_int_equal(be()->write(be(), 0, data, 1), 0);
+	assert_int_equal(blk_write(be(), 0, data, 1), 0);
 }
 
 /* A data write that fails takes no block. */
@@ -251,12 +250,12 @@ static void test_data_write_error(void **state)
 
 	fill(data, 1, 2);
 	disk.fail_write_sector = FIRST_DATA * BSEC + 3;
-	assert_int_equal(be()->write(be(), 3, data, 1), -1);
+	assert_int_equal(blk_write(be(), 3, data, 1), -1);
 	assert_false(thin.broken);
 	assert_int_equal(thin.allocated, 0);
 	assert_int_equal(thin_map_get(&thin, 0), 0);
 	disk.fail_write_sector = UINT64_MAX;
-	assert_int_equal(be()->write(be(), 3, data, 1), 0);
+	assert_int_equal(blk_write(be(), 3, data, 1), 0);
 	assert_int_equal(thin_map_get(&thin, 0), FIRST_DATA);
 }
 
@@ -269,13 +268,13 @@ static void test_full_image(void **state)
 	format_disk((FIRST_DATA + 2) * BSEC);
 	open_disk();
 	fill(data, 1, 4);
-	assert_int_equal(be()->write(be(), 0, data, 1), 0);
-	assert_int_equal(be()->write(be(), 5 * BSEC, data, 1), 0);
-	assert_int_equal(be()->write(be(), 9 * BSEC, data, 1), -1);
+	assert_int_equal(blk_write(be(), 0, data, 1), 0);
+	assert_int_equal(blk_write(be(), 5 * BSEC, data, 1), 0);
+	assert_int_equal(blk_write(be(), 9 * BSEC, data, 1), -1);
 	assert_int_equal(thin.allocated, 2);
 	/* an allocated block still takes writes */
-	assert_int_equal(be()->write(be(), 5 * BSEC + 1, data, 1), 0);
-	assert_int_equal(be()->read(be(), 5 * BSEC + 1, buf, 1), 0);
+	assert_int_equal(blk_write(be(), 5 * BSEC + 1, data, 1), 0);
+	assert_int_equal(blk_read(be(), 5 * BSEC + 1, buf, 1), 0);
 	assert_memory_equal(buf, data, 512);
 }
 
@@ -316,9 +315,9 @@ static void test_short_last_block(void **state)
 	open_disk();
 	assert_int_equal(be()->sectors, BSEC + 1);
 	fill(data, 1, 6);
-	assert_int_equal(be()->write(be(), BSEC, data, 1), 0);
-	assert_int_equal(be()->write(be(), BSEC + 1, data, 1), -1);
-	assert_int_equal(be()->read(be(), BSEC, buf, 1), 0);
+	assert_int_equal(blk_write(be(), BSEC, data, 1), 0);
+	assert_int_equal(blk_write(be(), BSEC + 1, data, 1), -1);
+	assert_int_equal(blk_read(be(), BSEC, buf, 1), 0);
 	assert_memory_equal(buf, data, 512);
 }
 
@@ -444,7 +443,7 @@ static void test_refuses_duplicate(void **state)
 
 	fill(data, 1, 8);
 	for (unsigned v = 0; v < 4; v++)
-		assert_int_equal(be()->write(be(), v * BSEC, data, 1), 0);
+		assert_int_equal(blk_write(be(), v * BSEC, data, 1), 0);
 	set_entry(9, FIRST_DATA + 2);
 	expect_refused("map entries 2 and 9 both point at physical block 3");
 }
@@ -499,7 +498,7 @@ static uint64_t run_workload(uint64_t seed)
 	rng = seed;
 	for (unsigned op = 0; op < CUT_OPS; op++) {
 		if (next_rand() % 5 == 0) {
-			if (be()->flush(be()))
+			if (blk_flush(be()))
 				break;
 			for (unsigned s = 0; s < VSECTORS; s++)
 				hist[s].durable = hist[s].n - 1;
@@ -517,7 +516,7 @@ static uint64_t run_workload(uint64_t seed)
 			if (h->n < CUT_MAX_IDS)
 				h->ids[h->n++] = id;
 		}
-		if (be()->write(be(), at, buf, count))
+		if (blk_write(be(), at, buf, count))
 			break;
 	}
 	return disk.requests;
@@ -566,7 +565,7 @@ static void check_after_cut(struct fake_disk *after, uint64_t seed,
 		struct sector_history *h = &hist[s];
 		bool ok = false;
 
-		assert_int_equal(t.backend.read(&t.backend, s, got, 1), 0);
+		assert_int_equal(blk_read(&t.backend, s, got, 1), 0);
 		for (unsigned i = h->durable; i < h->n && !ok; i++) {
 			if (h->ids[i])
 				stamp(want, h->ids[i], s);

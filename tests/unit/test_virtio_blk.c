@@ -40,6 +40,8 @@ static void wr32(uint64_t off, uint32_t v)
 	virtio_mmio_write(&blk.mmio, off, 4, v);
 }
 
+static uint16_t qsize = QSIZE;
+
 static void bring_up(void)
 {
 	wr32(VIRTIO_MMIO_STATUS,
@@ -52,7 +54,7 @@ static void bring_up(void)
 					 VIRTIO_STATUS_DRIVER |
 					 VIRTIO_STATUS_FEATURES_OK);
 	wr32(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr32(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr32(VIRTIO_MMIO_QUEUE_NUM, qsize);
 	wr32(VIRTIO_MMIO_QUEUE_DESC_LOW, FAKE_DESC);
 	wr32(VIRTIO_MMIO_QUEUE_DRIVER_LOW, FAKE_AVAIL);
 	wr32(VIRTIO_MMIO_QUEUE_DEVICE_LOW, FAKE_USED);
@@ -67,6 +69,7 @@ static void bring_up(void)
 
 static void start(bool read_only)
 {
+	qsize = QSIZE;
 	fake_ram_alloc();
 	image = malloc(SECTORS * 512);
 	for (unsigned s = 0; s < SECTORS; s++)
@@ -288,35 +291,25 @@ static void test_write_split(void **state)
 	assert_memory_equal(image + 4 * 512, fake_ram + DATA, 512);
 }
 
-/* The backend, counting its calls. */
-static int (*ram_read)(struct blk_backend *, uint64_t, void *, uint32_t);
-static int (*ram_write)(struct blk_backend *, uint64_t, const void *, uint32_t);
+/* The backend, counting its requests. */
+static void (*ram_submit)(struct blk_backend *, struct blk_io *);
 static unsigned calls;
 
-static int counted_read(struct blk_backend *b, uint64_t sector, void *buf,
-			uint32_t count)
+static void counted_submit(struct blk_backend *b, struct blk_io *io)
 {
-	calls++;
-	return ram_read(b, sector, buf, count);
-}
-
-static int counted_write(struct blk_backend *b, uint64_t sector,
-			 const void *buf, uint32_t count)
-{
-	calls++;
-	return ram_write(b, sector, buf, count);
+	if (io->op != BLK_FLUSH)
+		calls++;
+	ram_submit(b, io);
 }
 
 static void count_calls(void)
 {
-	ram_read = rd.backend.read;
-	ram_write = rd.backend.write;
-	rd.backend.read = counted_read;
-	rd.backend.write = counted_write;
+	ram_submit = rd.backend.submit;
+	rd.backend.submit = counted_submit;
 	calls = 0;
 }
 
-/* Sectors in one buffer of the guest's reach the backend in one call;
+/* Sectors in one buffer of the guest's reach the backend in one request;
  * each further buffer is one more; a sector split across buffers goes
  * through the bounce buffer on its own. */
 static void test_one_call_per_buffer(void **state)
@@ -393,6 +386,204 @@ static void test_read_only(void **state)
 			 VIRTIO_BLK_S_OK);
 }
 
+/* ---- a backend that answers later ---------------------------------------
+ * Requests wait in `held` until the test lets one go: then the RAM
+ * image does it, at the device's next poll (as a host disk's DMA
+ * completes at a later poll of its driver). */
+#define HELD_MAX 16
+static struct blk_io *held[HELD_MAX];
+static bool let_go[HELD_MAX];
+static int fail_next; /* let_go makes the request fail */
+static unsigned held_count;
+
+static void later_submit(struct blk_backend *b, struct blk_io *io)
+{
+	assert_true(held_count < HELD_MAX);
+	let_go[held_count] = false;
+	held[held_count++] = io;
+}
+
+static void later_poll(struct blk_backend *b)
+{
+	for (unsigned i = 0; i < held_count; i++) {
+		if (!let_go[i] || !held[i])
+			continue;
+		if (fail_next) {
+			fail_next--;
+			blk_io_finish(held[i], -1);
+		} else {
+			ram_submit(b, held[i]);
+		}
+		held[i] = NULL;
+	}
+}
+
+static void answer_later(void)
+{
+	ram_submit = rd.backend.submit;
+	rd.backend.submit = later_submit;
+	rd.backend.poll = later_poll;
+	held_count = 0;
+	fail_next = 0;
+}
+
+/* Request k (k = 0, 1, ...) of a batch: descriptors 2k and 2k+1 (its
+ * header; one writable buffer with the 512 bytes of sector k, then its
+ * status byte: "Message Framing" allows it). */
+#define K_DATA(k) (DATA + (k)*1024)
+#define K_STAT(k) (K_DATA(k) + 512)
+static void add_read(unsigned k)
+{
+	uint64_t hdr = HDR + 16 * (k + 1);
+	uint32_t type = VIRTIO_BLK_T_IN;
+	uint64_t sector = k % SECTORS;
+
+	memcpy(fake_ram + hdr, &type, 4);
+	memset(fake_ram + hdr + 4, 0, 4);
+	memcpy(fake_ram + hdr + 8, &sector, 8);
+	memset(fake_ram + K_DATA(k), 0, 512);
+	fake_ram[K_STAT(k)] = 0xee;
+	put_desc(2 * k, hdr, 16, VIRTQ_DESC_F_NEXT, (uint16_t)(2 * k + 1));
+	put_desc(2 * k + 1, K_DATA(k), 513, VIRTQ_DESC_F_WRITE, 0);
+	make_avail(qsize, (uint16_t)(2 * k));
+}
+
+static uint16_t used_idx(void)
+{
+	return ram16(FAKE_USED + 2);
+}
+
+/* The notify only starts the request: no answer, no interrupt, until
+ * the backend is done and the device polled. */
+static void test_answered_after_poll(void **state)
+{
+	answer_later();
+	add_read(0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(held_count, 1);
+	assert_true(virtio_blk_busy(&blk));
+	assert_int_equal(used_idx(), 0);
+	assert_int_equal(fake_ram[K_STAT(0)], 0xee);
+	assert_false(rd32(VIRTIO_MMIO_INTERRUPT_STATUS) &
+		     VIRTIO_MMIO_INT_VRING);
+	assert_true(virtio_blk_poll(&blk)); /* not done yet: nothing */
+	assert_int_equal(used_idx(), 0);
+
+	let_go[0] = true;
+	assert_true(virtio_blk_poll(&blk));
+	assert_int_equal(used_idx(), 1);
+	assert_int_equal(fake_ram[K_STAT(0)], VIRTIO_BLK_S_OK);
+	assert_memory_equal(fake_ram + K_DATA(0), image, 512);
+	assert_true(rd32(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING);
+	assert_false(virtio_blk_busy(&blk));
+}
+
+/* Several requests at once, answered in the order the backend finishes
+ * them; the used ring names each by its head. */
+static void test_out_of_order(void **state)
+{
+	answer_later();
+	for (unsigned k = 0; k < 3; k++)
+		add_read(k);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(held_count, 3);
+	let_go[2] = true;
+	virtio_blk_poll(&blk);
+	assert_int_equal(used_idx(), 1);
+	assert_int_equal(ram32(FAKE_USED + 4), 4); /* request 2's head */
+	assert_int_equal(fake_ram[K_STAT(2)], VIRTIO_BLK_S_OK);
+	assert_int_equal(fake_ram[K_STAT(0)], 0xee);
+	let_go[0] = let_go[1] = true;
+	virtio_blk_poll(&blk);
+	assert_int_equal(used_idx(), 3);
+	for (unsigned k = 0; k < 3; k++)
+		assert_memory_equal(fake_ram + K_DATA(k), image + k * 512, 512);
+	assert_int_equal(blk.requests, 3);
+}
+
+/* More requests than slots: the rest wait on the ring and are taken as
+ * slots free up, at a poll, without another notify. */
+static void test_more_than_slots(void **state)
+{
+	const unsigned n = VIRTIO_BLK_SLOTS + 4;
+
+	wr32(VIRTIO_MMIO_STATUS, 0);
+	memset(fake_ram + FAKE_AVAIL, 0, 0x2000);
+	qsize = 32;
+	bring_up();
+	answer_later();
+	for (unsigned k = 0; k < n; k++)
+		add_read(k);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(held_count, VIRTIO_BLK_SLOTS);
+	for (unsigned i = 0; i < held_count; i++)
+		let_go[i] = true;
+	virtio_blk_poll(&blk); /* 8 answered, the last 4 taken */
+	assert_int_equal(used_idx(), VIRTIO_BLK_SLOTS);
+	assert_int_equal(held_count, n);
+	for (unsigned i = 0; i < held_count; i++)
+		let_go[i] = true;
+	virtio_blk_poll(&blk);
+	assert_int_equal(used_idx(), n);
+	for (unsigned k = 0; k < n; k++) {
+		assert_int_equal(fake_ram[K_STAT(k)], VIRTIO_BLK_S_OK);
+		assert_memory_equal(fake_ram + K_DATA(k),
+				    image + (k % SECTORS) * 512, 512);
+	}
+	assert_int_equal(blk.errors, 0);
+	assert_false(virtio_blk_busy(&blk));
+}
+
+/* A failed backend request answers S_IOERR; the others are not hurt. */
+static void test_backend_error(void **state)
+{
+	answer_later();
+	add_read(0);
+	add_read(1);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	fail_next = 1;
+	let_go[0] = let_go[1] = true;
+	virtio_blk_poll(&blk);
+	assert_int_equal(used_idx(), 2);
+	assert_int_equal(fake_ram[K_STAT(0)], VIRTIO_BLK_S_IOERR);
+	assert_int_equal(fake_ram[K_STAT(1)], VIRTIO_BLK_S_OK);
+	assert_int_equal(blk.errors, 1);
+}
+
+/* A reset while a request is on the backend: it finishes there, but is
+ * never answered on the new queue; the device works again after setup. */
+static void test_reset_while_busy(void **state)
+{
+	answer_later();
+	add_read(0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	wr32(VIRTIO_MMIO_STATUS, 0);
+	memset(fake_ram + FAKE_AVAIL, 0, 0x2000);
+	bring_up();
+	let_go[0] = true;
+	virtio_blk_poll(&blk);
+	assert_int_equal(used_idx(), 0);
+	assert_int_equal(fake_ram[K_STAT(0)], 0xee);
+	assert_int_equal(blk.requests, 0);
+	assert_false(virtio_blk_busy(&blk));
+
+	add_read(1);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	let_go[1] = true;
+	virtio_blk_poll(&blk);
+	assert_int_equal(used_idx(), 1);
+	assert_int_equal(fake_ram[K_STAT(1)], VIRTIO_BLK_S_OK);
+}
+
+/* Another CPU in the window: poll leaves the device alone. */
+static void test_poll_when_locked(void **state)
+{
+	spin_lock(&blk.lock);
+	assert_false(virtio_blk_poll(&blk));
+	spin_unlock(&blk.lock);
+	assert_true(virtio_blk_poll(&blk));
+}
+
 static void test_ramdisk_sizes(void **state)
 {
 	struct ramdisk r;
@@ -410,6 +601,12 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_config),
 		T(test_read),
+		T(test_answered_after_poll),
+		T(test_out_of_order),
+		T(test_more_than_slots),
+		T(test_backend_error),
+		T(test_reset_while_busy),
+		T(test_poll_when_locked),
 		T(test_write_flush_read),
 		T(test_get_id),
 		T(test_beyond_the_end),
