@@ -27,7 +27,7 @@
 #define VM_CPU_WEIGHT_MAX      1000
 #define CONFIG_ERROR_MAX       320 /* one message, with file:line */
 #define CONFIG_LOADER_MODS_MAX (BOOT_MODULES_MAX - 1) /* one is hv.cfg */
-#define CONFIG_DISK_NAME_MAX   16 /* "ata1-master" and the NUL */
+#define CONFIG_DISK_NAME_MAX   16 /* "ahci0-port31" and the NUL */
 /* `disk` lines per VM: with the NIC, the five virtio-mmio windows a VM
  * has (drivers/virt/pc_platform.h, PC_GSI_VIRTIO) */
 #define VM_DISKS_MAX 4

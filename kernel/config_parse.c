@@ -8,6 +8,7 @@
  */
 #include <stdarg.h>
 #include "kernel/config.h"
+#include "kernel/disk_spec.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -649,20 +650,18 @@ static int global_poweroff(struct parser *p, const struct key *k, const char *v)
 	return 0;
 }
 
-/* A host disk's name as the ATA driver gives it: ataN-master or
- * ataN-slave. Whether it exists is known only after the disks are
- * probed; kernel/main.c says so then. */
+/* A whole host disk by the name its driver gives it: ataN-master,
+ * ataN-slave or ahciN-portP (kernel/disk_spec.h). Whether it exists is
+ * known only after the disks are probed; kernel/main.c says so then. */
 static int global_disk_selftest(struct parser *p, const struct key *k,
 				const char *v)
 {
-	size_t n = strlen(v);
-	size_t i = 3;
+	struct disk_spec d;
+	char why[96];
 
-	if (n >= CONFIG_DISK_NAME_MAX || strncmp(v, "ata", 3))
-		return bad(p, k, v, "is not a host disk name");
-	while (i < n && is_digit(v[i]))
-		i++;
-	if (i == 3 || (strcmp(v + i, "-master") && strcmp(v + i, "-slave")))
+	if (strlen(v) >= CONFIG_DISK_NAME_MAX ||
+	    disk_spec_parse(v, &d, why, sizeof(why)) || d.source != DISK_HOST ||
+	    d.area != DISK_WHOLE || d.thin || d.read_only || d.shared)
 		return bad(p, k, v, "is not a host disk name");
 	str_copy(p->cfg->disk_selftest, v, sizeof(p->cfg->disk_selftest));
 	return 0;
@@ -703,8 +702,9 @@ static const struct key global_keys[] = {
 	 .expect = "when-idle or never"},
 	{.name = "disk_selftest",
 	 .parse = global_disk_selftest,
-	 .expect = "a host disk such as ata1-master (its data is "
-		   "overwritten)"},
+	 .expect =
+		 "a host disk such as ata1-master or ahci0-port1 (its data is "
+		 "overwritten)"},
 	{.name = "uplink",
 	 .parse = global_uplink,
 	 .expect = "none, e1000 (the first Intel e1000 on PCI) or the PCI "

@@ -70,18 +70,34 @@ static int take_number(const char **p, const char *end, uint64_t *out)
 	return 0;
 }
 
-/* "ataN-master" or "ataN-slave" at the start of w: its length, or 0. */
+/* Does [s, end) start with word? Then *s moves past it. */
+static bool take_word(const char **s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(end - *s) < n || memcmp(*s, word, n))
+		return false;
+	*s += n;
+	return true;
+}
+
+/* "ataN-master", "ataN-slave" (the IDE driver's names) or "ahciN-portP"
+ * (the AHCI driver's) at the start of w: its length, or 0. */
 static size_t host_name_len(struct word w)
 {
-	const char *end = w.p + w.n, *s = w.p + 3;
+	const char *end = w.p + w.n, *s = w.p;
 	uint64_t n;
 
-	if (w.n < 3 || memcmp(w.p, "ata", 3) || take_number(&s, end, &n))
+	if (take_word(&s, end, "ahci")) {
+		if (take_number(&s, end, &n) || !take_word(&s, end, "-port") ||
+		    take_number(&s, end, &n))
+			return 0;
+		return (size_t)(s - w.p);
+	}
+	if (!take_word(&s, end, "ata") || take_number(&s, end, &n))
 		return 0;
-	if ((size_t)(end - s) >= 7 && memcmp(s, "-master", 7) == 0)
-		return (size_t)(s + 7 - w.p);
-	if ((size_t)(end - s) >= 6 && memcmp(s, "-slave", 6) == 0)
-		return (size_t)(s + 6 - w.p);
+	if (take_word(&s, end, "-master") || take_word(&s, end, "-slave"))
+		return (size_t)(s - w.p);
 	return 0;
 }
 

@@ -5,8 +5,9 @@
  *   disk = SOURCE [raw|thin] [ro] [shared]
  *
  *   SOURCE  a boot module (a RAM image: its writes last until the
- *           hypervisor stops), or a host disk as the ATA driver names
- *           it, ataN-master or ataN-slave, whole, or
+ *           hypervisor stops), or a host disk as its driver names it,
+ *           ataN-master or ataN-slave (IDE), ahciN-portP (AHCI), whole,
+ *           or
  *           ataN-master:pK     its MBR primary partition K (1 to 4), or
  *           ataN-master@F+C    the C sectors from sector F (an extent)
  *   raw     the guest's sector n is sector n of the source (default)
@@ -23,7 +24,7 @@
 
 #include "kernel/boot_info.h"
 
-#define DISK_SPEC_HOST_MAX 16 /* "ata1-master" and the NUL */
+#define DISK_SPEC_HOST_MAX 16 /* "ata1-master", "ahci0-port31", NUL */
 #define DISK_SPEC_PART_MAX 4  /* MBR primary partitions */
 
 enum disk_source {
@@ -40,7 +41,7 @@ enum disk_area {
 
 struct disk_spec {
 	enum disk_source source;
-	char name[BOOT_NAME_MAX]; /* the module, or the host disk ataN-... */
+	char name[BOOT_NAME_MAX]; /* the module, or the host disk */
 	enum disk_area area;	  /* DISK_HOST only */
 	unsigned partition;	  /* 1 to 4 */
 	uint64_t first, sectors;  /* the extent */

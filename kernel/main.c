@@ -7,8 +7,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
-#include "drivers/block/ata_disk.h"
 #include "drivers/block/disk_selftest.h"
+#include "drivers/block/host_disk.h"
+#include "drivers/hw/ahci_host.h"
 #include "drivers/hw/ata_host.h"
 #include "drivers/hw/e1000_host.h"
 #include "drivers/hw/fbcon.h"
@@ -247,14 +248,13 @@ static void run_disk_selftest(const char *name)
 {
 	/* One page more, so that the buffers cross 64 KiB boundaries. */
 	uint64_t pages = SELFTEST_BUF_BYTES / PAGE_SIZE + 1;
-	struct ata_drive *drive = ata_disk_find(name);
-	static struct ata_disk disk;
+	struct sector_dev *disk = host_disk_open(name);
 	hpa_t buf;
 
-	if (!drive) {
+	if (!disk) {
 		log_printf(LOG_WARN,
-			   "disk-selftest: no disk %s (the ata lines above "
-			   "list the disks found)",
+			   "disk-selftest: no disk %s (the ata and ahci lines "
+			   "above list the disks found)",
 			   name);
 		return;
 	}
@@ -263,8 +263,7 @@ static void run_disk_selftest(const char *name)
 		log_printf(LOG_WARN, "disk-selftest: no memory below 4 GiB");
 		return;
 	}
-	ata_disk_init(&disk, drive, virt_to_phys, ata_poll);
-	disk_selftest(&disk.dev, (uint8_t *)phys_to_virt(buf) + PAGE_SIZE);
+	disk_selftest(disk, (uint8_t *)phys_to_virt(buf) + PAGE_SIZE);
 	page_free(buf, pages);
 }
 
@@ -277,10 +276,37 @@ static bool hv_config_passes_through(void)
 	return false;
 }
 
+/* BAR registers through the identity map, uncached (kernel/paging.c
+ * maps everything that is not RAM with PCD). */
+static void *map_mmio(hpa_t pa, uint64_t len)
+{
+	if (pa + len < pa || pa + len > paging_mapped_end)
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+/* The AHCI controllers and their SATA disks; their DMA memory (command
+ * lists, received FISes, command tables) stays theirs. */
+static void host_ahci_init(const struct pci_scan *scan)
+{
+	uint64_t pages = ALIGN_UP(AHCI_HOST_DMA_BYTES, PAGE_SIZE) / PAGE_SIZE;
+	hpa_t dma;
+
+	if (!pci_find_class(scan, PCI_CLASS_STORAGE, AHCI_PCI_SUBCLASS_SATA, 0))
+		return;
+	dma = pmm_alloc_range(&host_pmm, pages, PAGE_SIZE, 4 * GIB);
+	if (!dma) {
+		log_printf(LOG_WARN, "ahci: no memory below 4 GiB for DMA");
+		return;
+	}
+	ahci_host_init(&pci_cam_ops, scan, map_mmio, phys_to_virt(dma), dma,
+		       tsc_khz ? tsc_khz : ATA_FALLBACK_TICKS_PER_MS);
+}
+
 /* The host's PCI scan (kept in host_pci for the uplink and
  * passthrough), its functions (all of them when a VM asks for one, else
- * the storage and network ones) and its IDE disks, one log line each;
- * the disk self-test when hv.cfg asks for one. */
+ * the storage and network ones), its IDE and AHCI disks, one log line
+ * each; the disk self-test when hv.cfg asks for one. */
 static void host_disks_init(void)
 {
 	struct pci_scan *scan = &host_pci;
@@ -297,23 +323,16 @@ static void host_disks_init(void)
 		log_printf(LOG_INFO, "pci: %s", line);
 	}
 	prd_page = pmm_alloc_range(&host_pmm, 1, PAGE_SIZE, 4 * GIB);
-	if (!prd_page) {
+	if (prd_page)
+		ata_host_init(&pci_cam_ops, scan, phys_to_virt(prd_page),
+			      prd_page,
+			      tsc_khz ? tsc_khz : ATA_FALLBACK_TICKS_PER_MS);
+	else
 		log_printf(LOG_WARN, "ata: no memory below 4 GiB for DMA");
-		return;
-	}
-	ata_host_init(&pci_cam_ops, scan, phys_to_virt(prd_page), prd_page,
-		      tsc_khz ? tsc_khz : ATA_FALLBACK_TICKS_PER_MS);
+	host_ahci_init(scan);
+	host_disks_log_partitions();
 	if (hv_config.disk_selftest[0])
 		run_disk_selftest(hv_config.disk_selftest);
-}
-
-/* BAR registers through the identity map, uncached (kernel/paging.c
- * maps everything that is not RAM with PCD). */
-static void *map_mmio(hpa_t pa, uint64_t len)
-{
-	if (pa + len < pa || pa + len > paging_mapped_end)
-		return NULL;
-	return phys_to_virt(pa);
 }
 
 /* "error: hv.cfg:LINE: key 'uplink': WHAT; ..." (log_printf adds

@@ -1,18 +1,18 @@
 /*
  * vmx/vm_disk.c - building a VM's disk: its backend (a RAM image, or a
- * raw or thin image on an area of a host ATA disk) and the virtio-blk
- * device in front of it.
+ * raw or thin image on an area of a host ATA or AHCI disk) and the
+ * virtio-blk device in front of it.
  * Runs on the boot CPU while VMs are built (see vmx/vm_disk.h). The
  * guest's requests then run in the VM exit of its queue notify
  * (drivers/virt/virtio_blk.c), on whichever CPU runs its vCPU; a host
- * disk's queue has its own lock (drivers/block/ata_disk.c).
+ * disk's queue has its own lock (drivers/block/ata_disk.c,
+ * drivers/block/ahci_disk.c; drivers/block/host_disk.c finds them).
  */
 #define LOG_PREFIX ""
 #include "arch/x86_64/cpu.h"
-#include "drivers/block/ata_disk.h"
+#include "drivers/block/host_disk.h"
 #include "drivers/block/mbr.h"
 #include "drivers/virt/pc_platform.h"
-#include "drivers/hw/ata_host.h"
 #include "kernel/memory.h"
 #include "kernel/pmm.h"
 #include "lib/fmt.h"
@@ -21,21 +21,14 @@
 #include "vmx/vcpu_intr.h"
 #include "vmx/vm_disk.h"
 
-#define HOST_DISKS_MAX 8 /* ata0-master to ata3-slave */
-#define CLAIMS_MAX     (VMS_MAX * VM_DISKS_MAX)
-
-/* One sector device per host disk, whichever VMs use it. */
-static struct host_disk {
-	struct ata_drive *drive;
-	struct ata_disk dev;
-} host_disks[HOST_DISKS_MAX];
+#define CLAIMS_MAX (VMS_MAX * VM_DISKS_MAX)
 
 /* The host-disk areas VMs have, to refuse overlapping writers. */
 static struct disk_claim {
 	const struct vm_config *cfg;
 	const struct disk_spec *spec; /* which of its disks */
 	unsigned line;		      /* and where it is configured */
-	struct ata_drive *drive;
+	struct sector_dev *drive;     /* the host disk (host_disk_open) */
 	uint64_t first, sectors;
 } claims[CLAIMS_MAX];
 static unsigned claim_count;
@@ -51,22 +44,6 @@ static void vm_blk_irq(void *ctx, bool level)
 static void *vm_ram_map(void *ctx, gpa_t gpa, uint64_t len)
 {
 	return vm_gpa_to_hva(ctx, gpa, len);
-}
-
-static struct sector_dev *host_disk_dev(struct ata_drive *drive)
-{
-	for (unsigned i = 0; i < HOST_DISKS_MAX; i++) {
-		struct host_disk *h = &host_disks[i];
-
-		if (h->drive == drive)
-			return &h->dev.dev;
-		if (!h->drive) {
-			h->drive = drive;
-			ata_disk_init(&h->dev, drive, virt_to_phys, ata_poll);
-			return &h->dev.dev;
-		}
-	}
-	return NULL;
 }
 
 /* Sector 0 of the disk, read into a page below 4 GiB (for DMA). */
@@ -115,7 +92,7 @@ static int host_area(const struct disk_spec *d, struct sector_dev *dev,
 	return 0;
 }
 
-static bool overlap(const struct disk_claim *c, struct ata_drive *drive,
+static bool overlap(const struct disk_claim *c, struct sector_dev *drive,
 		    const struct sector_extent *e)
 {
 	return c->drive == drive && c->first < e->first + e->sectors &&
@@ -126,7 +103,7 @@ static bool overlap(const struct disk_claim *c, struct ata_drive *drive,
  * sectors this one has, nor have sectors this one writes, unless both
  * say `shared` (or both are ro). */
 static int claim_area(const struct vm_config *cfg, const struct disk_spec *d,
-		      unsigned line, struct ata_drive *drive,
+		      unsigned line, struct sector_dev *drive,
 		      const struct sector_extent *e, char *err, size_t n)
 {
 	for (unsigned i = 0; i < claim_count; i++) {
@@ -199,20 +176,18 @@ static int open_host(struct vm *vm, unsigned d, char *err, size_t n)
 {
 	const struct disk_spec *spec = &vm->config->disks[d];
 	struct vm_disk *disk = &vm->disks[d];
-	struct ata_drive *drive = ata_disk_find(spec->name);
-	struct sector_dev *dev;
+	struct sector_dev *dev = host_disk_open(spec->name);
 	struct sector_extent e;
 
-	if (!drive)
+	if (!dev)
 		return fmt_fail(err, n,
-				"no host disk %s (the ata lines of the boot "
-				"log list the disks found)",
+				"no host disk %s (the ata and ahci lines of "
+				"the boot log list the disks found)",
 				spec->name);
-	dev = host_disk_dev(drive);
-	if (!dev || host_area(spec, dev, &e, err, n) ||
-	    claim_area(vm->config, spec, vm->config->disk_lines[d], drive, &e,
+	if (host_area(spec, dev, &e, err, n) ||
+	    claim_area(vm->config, spec, vm->config->disk_lines[d], dev, &e,
 		       err, n))
-		return dev ? -1 : fmt_fail(err, n, "too many host disks");
+		return -1;
 	if (spec->thin)
 		return open_thin(vm, disk, &e, spec->read_only, err, n);
 	if (raw_open(&disk->b.raw, disk->name, &e, spec->read_only))

@@ -54,3 +54,36 @@ int mbr_partition(const uint8_t mbr[MBR_SIZE], unsigned k,
 				(unsigned long long)disk_sectors);
 	return 0;
 }
+
+int mbr_describe(const uint8_t mbr[MBR_SIZE], uint64_t disk_sectors, char *buf,
+		 size_t len)
+{
+	int listed = 0, n = 0;
+	char why[128];
+
+	buf[0] = '\0';
+	if (mbr[MBR_SIGNATURE] != 0x55 || mbr[MBR_SIGNATURE + 1] != 0xaa)
+		return -1;
+	if (mbr[MBR_TABLE + MBR_ENTRY_TYPE] == MBR_TYPE_GPT) {
+		fmt_snprintf(buf, len, "GPT (not read)");
+		return 0;
+	}
+	for (unsigned k = 1; k <= MBR_PARTITIONS && (size_t)n < len; k++) {
+		uint64_t first, sectors;
+		uint8_t type = mbr[MBR_TABLE + (k - 1) * MBR_ENTRY_SIZE +
+				   MBR_ENTRY_TYPE];
+
+		if (mbr_partition(mbr, k, disk_sectors, &first, &sectors, why,
+				  sizeof(why)))
+			continue;
+		n += fmt_snprintf(buf + n, len - (size_t)n,
+				  "%sp%u @%llu+%llu (type 0x%02x)",
+				  listed ? ", " : "", k,
+				  (unsigned long long)first,
+				  (unsigned long long)sectors, type);
+		listed++;
+	}
+	if (!listed)
+		fmt_snprintf(buf, len, "no usable partition");
+	return listed;
+}

@@ -36,4 +36,14 @@ int mbr_partition(const uint8_t mbr[MBR_SIZE], unsigned k,
 		  uint64_t disk_sectors, uint64_t *first, uint64_t *sectors,
 		  char *why, size_t why_len);
 
+/*
+ * The disk's MBR primary partitions in one line for the boot log:
+ * "p1 @2048+30720 (type 0x83), p3 @32768+1024 (type 0x0c)" (the
+ * extents a `disk` value may name), "GPT (not read)", or "no usable
+ * partition". Returns the partitions listed, or -1 when sector 0 has
+ * no MBR signature (buf is then "").
+ */
+int mbr_describe(const uint8_t mbr[MBR_SIZE], uint64_t disk_sectors, char *buf,
+		 size_t len);
+
 #endif

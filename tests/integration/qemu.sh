@@ -12,6 +12,10 @@
 #                 line of the serial log matches it. For runs that do not
 #                 power off by themselves, e.g. a loader that returns to
 #                 the firmware, which then shows its boot menu.
+#   DISK          a raw disk image, a file name in the scenario's output
+#                 folder (its prepare makes it): a SATA disk with model
+#                 "hv test disk" on port 1 of q35's ICH9 AHCI controller
+#                 (the hypervisor's ahci0-port1; the ESP is on port 0)
 #   EXIT_STATUS   QEMU must exit by itself with this status (0: ACPI S5
 #                 power-off; isa-debug-exit gives odd statuses). With a
 #                 `screen` file, 0 means the guest powered off through
@@ -95,6 +99,10 @@ run_qemu() { # dir name
 		-drive "format=raw,file=fat:rw:$esp" -net none
 		-serial "file:$wd/serial.log"
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot)
+	if [ -n "$DISK" ]; then
+		cmd+=(-drive "if=none,id=hvdisk,format=raw,file=$wd/$DISK"
+			-device "ide-hd,drive=hvdisk,bus=ide.1,model=hv test disk")
+	fi
 	if [ $screen = 1 ]; then
 		cmd+=(-display none -vga std -no-shutdown -monitor none
 			-qmp "unix:$wd/qmp.sock,server=on,wait=off")

@@ -282,7 +282,14 @@ static const struct bad_line bad_lines[] = {
 	 "address"},
 	{IN_GLOBAL, "disk_selftest = sda",
 	 "key 'disk_selftest': \"sda\" is not a host disk name; expected a "
-	 "host disk such as ata1-master (its data is overwritten)"},
+	 "host disk such as ata1-master or ahci0-port1 (its data is "
+	 "overwritten)"},
+	{IN_GLOBAL, "disk_selftest = ahci0-port",
+	 "key 'disk_selftest': \"ahci0-port\" is not a host disk name"},
+	{IN_GLOBAL, "disk_selftest = ahci-port1",
+	 "key 'disk_selftest': \"ahci-port1\" is not a host disk name"},
+	{IN_GLOBAL, "disk_selftest = ahci0-port1:p1",
+	 "key 'disk_selftest': \"ahci0-port1:p1\" is not a host disk name"},
 	{IN_GLOBAL, "disk_selftest = ata-master",
 	 "key 'disk_selftest': \"ata-master\" is not a host disk name"},
 	{IN_GLOBAL, "disk_selftest = ata1-primary",

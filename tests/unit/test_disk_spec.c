@@ -56,6 +56,35 @@ static void test_host_areas(void **state)
 	assert_source("ata12-master@2048+65536");
 }
 
+/* The AHCI driver's names: ahciN-portP, with the same areas. */
+static void test_ahci_names(void **state)
+{
+	assert_int_equal(parse("ahci0-port1"), 0);
+	assert_int_equal(d.source, DISK_HOST);
+	assert_int_equal(d.area, DISK_WHOLE);
+	assert_string_equal(d.name, "ahci0-port1");
+	assert_int_equal(parse("ahci1-port31:p2 thin"), 0);
+	assert_string_equal(d.name, "ahci1-port31");
+	assert_int_equal(d.area, DISK_PARTITION);
+	assert_int_equal(d.partition, 2);
+	assert_true(d.thin);
+	assert_source("ahci1-port31:p2");
+	assert_int_equal(parse("ahci0-port0@63+100 ro"), 0);
+	assert_int_equal(d.area, DISK_EXTENT);
+	assert_int_equal(d.first, 63);
+	assert_int_equal(d.sectors, 100);
+	assert_source("ahci0-port0@63+100");
+	/* not the driver's names: boot modules */
+	assert_int_equal(parse("ahci0-port"), 0);
+	assert_int_equal(d.source, DISK_MODULE);
+	assert_int_equal(parse("ahci-port1"), 0);
+	assert_int_equal(d.source, DISK_MODULE);
+	assert_int_equal(parse("ahci0port1"), 0);
+	assert_int_equal(d.source, DISK_MODULE);
+	/* a name, then something that is no area */
+	assert_int_equal(parse("ahci0-port1x"), -1);
+}
+
 static void test_refused(void **state)
 {
 	static const struct {
@@ -147,13 +176,39 @@ static void test_mbr(void **state)
 	assert_non_null(strstr(why, "GPT"));
 }
 
+/* The boot log's line of a disk's partitions. */
+static void test_mbr_describe(void **state)
+{
+	uint8_t mbr[MBR_SIZE] = {0};
+	char line[160];
+
+	assert_int_equal(mbr_describe(mbr, 8192, line, sizeof(line)), -1);
+	assert_string_equal(line, "");
+	mbr_entry(mbr, 1, 0x83, 2048, 4096);
+	mbr_entry(mbr, 3, 0x0c, 6144, 100);
+	mbr_entry(mbr, 4, MBR_TYPE_EXTENDED, 7000, 100); /* not listed */
+	assert_int_equal(mbr_describe(mbr, 8192, line, sizeof(line)), 2);
+	assert_string_equal(line, "p1 @2048+4096 (type 0x83), p3 @6144+100 "
+				  "(type 0x0c)");
+	/* a partition past the disk's end is not usable */
+	assert_int_equal(mbr_describe(mbr, 6200, line, sizeof(line)), 1);
+	assert_string_equal(line, "p1 @2048+4096 (type 0x83)");
+	assert_int_equal(mbr_describe(mbr, 4000, line, sizeof(line)), 0);
+	assert_string_equal(line, "no usable partition");
+	mbr_entry(mbr, 1, MBR_TYPE_GPT, 1, 8191);
+	assert_int_equal(mbr_describe(mbr, 8192, line, sizeof(line)), 0);
+	assert_string_equal(line, "GPT (not read)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_module),
 		cmocka_unit_test(test_host_areas),
+		cmocka_unit_test(test_ahci_names),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_mbr),
+		cmocka_unit_test(test_mbr_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
