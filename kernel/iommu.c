@@ -158,7 +158,7 @@ const char *iommu_why_not(uint16_t bdf)
 
 /* ---- start-up ------------------------------------------------------------ */
 
-#define SCOPES_LOGGED 8 /* then "and N more" */
+#define SCOPES_LOGGED 8 /* then "and N more": one log line */
 
 static const char *const scope_kinds[] = {
 	[DMAR_SCOPE_ENDPOINT] = "",
@@ -239,8 +239,8 @@ static int unit_probe(unsigned i)
 	}
 	vtd_unit_describe(&u->hw, caps, sizeof(caps));
 	describe_scopes(d, scopes, sizeof(scopes));
-	pr_info("unit %u at 0x%lx: %s; covers %s", i,
-		(unsigned long)d->reg_base, caps, scopes);
+	pr_info("unit %u at 0x%lx: %s", i, (unsigned long)d->reg_base, caps);
+	pr_info("unit %u covers %s", i, scopes);
 	return 0;
 }
 
