@@ -211,6 +211,7 @@ static int pt_remap_dma(struct vm_passthrough *pt, char *err, size_t n)
 
 	if (!vm_passthrough_remapped(vm->config))
 		return 0; /* unsafe_dma, accepted by config_check_passthrough */
+	pt->dma_remapped = true;
 	if (vm->ident_from) {
 		ram[0].size = vm->ident_from;
 		ram[1] = (struct vtd_range){vm->ident_from, vm->ident_from,
@@ -225,7 +226,7 @@ static int pt_remap_dma(struct vm_passthrough *pt, char *err, size_t n)
 			     pt->name, why);
 		return -1;
 	}
-	pt->dma_remapped = true;
+	pt->dma_assigned = true;
 	pr_info("vm %s: passthrough %s: DMA remapped by VT-d: the device "
 		"reaches only the VM's RAM, at the guest-physical addresses "
 		"its driver gives it",
@@ -310,12 +311,22 @@ void vm_passthrough_stop(struct vm *vm)
 	if (!vm->pt)
 		return;
 	host_cfg_write(vm->pt, PCI_COMMAND, 2, PCI_CMD_INTX_DISABLE);
-	if (vm->pt->dma_remapped)
+	if (vm->pt->dma_assigned)
 		iommu_unassign_vm(pci_bdf_rid(&vm->pt->bdf));
+	vm->pt->dma_assigned = false;
 	pr_info("vm %s: passthrough %s: bus mastering and decoding off "
 		"(INTx seen %lu times in %lu polls)",
 		vm->name, vm->pt->name, (unsigned long)vm->pt->irq_asserts,
 		(unsigned long)vm->pt->polls);
+}
+
+int vm_passthrough_restart(struct vm *vm, char *err, size_t n)
+{
+	struct vm_passthrough *pt = vm->pt;
+
+	if (!pt || !pt->dma_remapped || pt->dma_assigned)
+		return 0;
+	return pt_remap_dma(pt, err, n);
 }
 
 void vm_passthrough_release(const struct vm_config *cfg)

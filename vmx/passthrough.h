@@ -39,8 +39,9 @@ struct vm_passthrough {
 	uint64_t host_bar[PCI_BARS]; /* address bits, as the host has them */
 	uint64_t mapped[PCI_BARS];   /* guest address mapped in the EPT; 0 */
 	uint8_t host_irq;	     /* the host's interrupt line register */
-	bool dma_remapped;	     /* its own VT-d domain (kernel/iommu.h) */
-	bool irq_level;		     /* what the guest's line shows now */
+	bool dma_remapped;	     /* VT-d translates it (kernel/iommu.h) */
+	bool dma_assigned; /* it is in the VM's domain now (not stopped) */
+	bool irq_level;	   /* what the guest's line shows now */
 	uint64_t irq_asserts, polls;
 };
 
@@ -58,6 +59,11 @@ void vm_passthrough_poll(struct vm *vm);
  * touches no memory that is given out again; with VT-d its context
  * entry is cleared and its domain freed. */
 void vm_passthrough_stop(struct vm *vm);
+
+/* The monitor starts a stopped VM again: a remapped device gets its
+ * domain back (vm_passthrough_stop took it). 0, or -1 with why in err
+ * (the VM stays stopped). */
+int vm_passthrough_restart(struct vm *vm, char *err, size_t n);
 
 /* A VM with this configuration was refused after its device may have
  * been given a domain: the domain is taken back. */
