@@ -303,8 +303,8 @@ static void unit_start(unsigned i)
 		return;
 	}
 	if (vtd_unit_start(&u->hw, vtd_root_rtaddr(&u->root))) {
+		/* the root table stays: the unit may walk it anyway */
 		pr_warn("unit %u: did not start: not used", i);
-		vtd_root_destroy(&u->root);
 		return;
 	}
 	u->on = true;
