@@ -275,6 +275,10 @@ static int walk_root(const uint8_t *root, bool xsdt, acpi_map_fn map,
 			madt = parse_madt(t, info, err, err_size);
 		else if (memcmp(t, "FACP", 4) == 0)
 			parse_fadt(t, map, info);
+		else if (memcmp(t, "DMAR", 4) == 0 && !info->dmar) {
+			info->dmar = pa;
+			info->dmar_len = get_le32(t + HDR_LENGTH);
+		}
 	}
 	return madt;
 }

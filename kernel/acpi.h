@@ -1,7 +1,8 @@
 /*
  * kernel/acpi.h - what the hypervisor needs from the firmware's ACPI
  * tables: the CPUs and IOAPICs (MADT), the PM block and reset register
- * (FADT), and the S5 sleep type (the DSDT's \_S5 package).
+ * (FADT), the S5 sleep type (the DSDT's \_S5 package), and where the
+ * DMAR table is (VT-d, read by kernel/iommu.c).
  * acpi_init runs once on the boot CPU; the parser (acpi_parse) is pure
  * logic over a memory-access seam, unit-tested with damaged tables.
  * ACPI Specification, "ACPI Software Programming Model": "Root System
@@ -52,6 +53,10 @@ struct acpi_info {
 	/* DSDT \_S5 */
 	bool s5;
 	uint8_t slp_typa, slp_typb;
+	/* the DMA Remapping table (VT-d, kernel/iommu.c), whole and with a
+	 * good checksum; 0 when the firmware has none */
+	hpa_t dmar;
+	uint32_t dmar_len;
 };
 
 /* How the parser reads physical memory: identity in the hypervisor,

@@ -168,7 +168,9 @@ int config_check_vm(struct vm_config *vm, const struct boot_info *bi,
 struct config_pci_host {
 	unsigned count;
 	struct pci_bdf present[CONFIG_PCI_HOST_MAX];
-	bool dma_remapping;
+	/* present[i]'s DMA can be given a VM's own VT-d domain */
+	bool remapped[CONFIG_PCI_HOST_MAX];
+	bool dma_remapping;	      /* some VT-d unit translates */
 	const char *no_remapping_why; /* "no ACPI DMAR table", ... */
 	unsigned used_count;
 	struct {

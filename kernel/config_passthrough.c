@@ -1,8 +1,9 @@
 /*
  * kernel/config_passthrough.c - a VM's `passthrough = BB:DD.F` against
  * the machine: the host has that PCI function, the hypervisor does not
- * drive it itself, and its DMA is either remapped (VT-d) or accepted as
- * unsafe (`unsafe_dma = yes`). Pure logic over struct config_pci_host;
+ * drive it itself, and its DMA is either remapped (a VT-d unit
+ * translates it, kernel/iommu.c) or accepted as unsafe
+ * (`unsafe_dma = yes`). Pure logic over struct config_pci_host;
  * runs once on the boot CPU after the host's PCI scan, and in the host
  * unit tests (tests/unit/test_config.c). docs/passthrough.md.
  */
@@ -22,13 +23,14 @@ static int pt_refuse(struct vm_config *vm, char *err, size_t n)
 	return -1;
 }
 
-static bool pt_present(const struct config_pci_host *host,
-		       const struct pci_bdf *b)
+/* b's index in host->present, or -1. */
+static int pt_present(const struct config_pci_host *host,
+		      const struct pci_bdf *b)
 {
 	for (unsigned i = 0; i < host->count; i++)
 		if (bdf_equal(&host->present[i], b))
-			return true;
-	return false;
+			return (int)i;
+	return -1;
 }
 
 static const char *pt_user(const struct config_pci_host *host,
@@ -46,7 +48,7 @@ int config_check_passthrough(struct vm_config *vm,
 {
 	char bdf[PCI_BDF_TEXT_MAX];
 	const char *user;
-	int k;
+	int k, at;
 
 	if (n)
 		err[0] = '\0';
@@ -57,7 +59,8 @@ int config_check_passthrough(struct vm_config *vm,
 			 "%s:%u: key 'passthrough': ", CONFIG_MODULE_NAME,
 			 vm->passthrough_line);
 	k = MIN(k, (int)n);
-	if (!pt_present(host, &vm->passthrough)) {
+	at = pt_present(host, &vm->passthrough);
+	if (at < 0) {
 		fmt_snprintf(err + k, n - k,
 			     "the host has no PCI function %s (the log's "
 			     "\"pci:\" lines list those it has)",
@@ -72,11 +75,15 @@ int config_check_passthrough(struct vm_config *vm,
 			     bdf, user);
 		return pt_refuse(vm, err, n);
 	}
-	if (!host->dma_remapping && !vm->unsafe_dma) {
+	if (!(host->dma_remapping && host->remapped[at]) && !vm->unsafe_dma) {
 		fmt_snprintf(err + k, n - k,
 			     "%s's DMA cannot be isolated (%s); add "
 			     "unsafe_dma = yes to [vm %s] to accept that",
-			     bdf, host->no_remapping_why, vm->name);
+			     bdf,
+			     host->dma_remapping
+				     ? "no VT-d remapping unit can take it"
+				     : host->no_remapping_why,
+			     vm->name);
 		return pt_refuse(vm, err, n);
 	}
 	err[0] = '\0';

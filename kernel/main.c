@@ -7,6 +7,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
+#include "drivers/block/ata_disk.h"
+#include "drivers/block/disk_dma_fence.h"
 #include "drivers/block/disk_selftest.h"
 #include "drivers/block/host_disk.h"
 #include "drivers/hw/ahci_host.h"
@@ -20,6 +22,7 @@
 #include "kernel/boot_info.h"
 #include "kernel/config.h"
 #include "kernel/console.h"
+#include "kernel/iommu.h"
 #include "kernel/memory.h"
 #include "kernel/paging.h"
 #include "kernel/percpu.h"
@@ -144,13 +147,15 @@ static void passthrough_host(struct config_pci_host *h)
 		&host_pci, PCI_CLASS_STORAGE, PCI_SUBCLASS_IDE, 0);
 
 	*h = (struct config_pci_host){
-		.dma_remapping = false,
-		.no_remapping_why = "VT-d is not driven yet",
+		.dma_remapping = iommu_active(),
+		/* with no unit on, the same reason for every device */
+		.no_remapping_why = iommu_active() ? NULL : iommu_why_not(0),
 	};
 	for (unsigned i = 0; i < host_pci.count && i < CONFIG_PCI_HOST_MAX;
 	     i++) {
 		uint16_t bdf = host_pci.dev[i].bdf;
 
+		h->remapped[h->count] = !iommu_why_not(bdf);
 		h->present[h->count++] = (struct pci_bdf){
 			0, PCI_BDF_BUS(bdf), PCI_BDF_DEV(bdf), PCI_BDF_FN(bdf)};
 	}
@@ -263,7 +268,13 @@ static void run_disk_selftest(const char *name)
 		log_printf(LOG_WARN, "disk-selftest: no memory below 4 GiB");
 		return;
 	}
-	disk_selftest(disk, (uint8_t *)phys_to_virt(buf) + PAGE_SIZE);
+	/* The first page is the VT-d check's (disk_dma_fence), on an IDE
+	 * disk whose controller VT-d translates. */
+	if (!disk_selftest(disk, (uint8_t *)phys_to_virt(buf) + PAGE_SIZE) &&
+	    ata_disk_find(name) &&
+	    !iommu_why_not(ata_host_bdf(ata_disk_find(name))))
+		disk_dma_fence(disk, ata_host_bdf(ata_disk_find(name)),
+			       phys_to_virt(buf));
 	page_free(buf, pages);
 }
 
@@ -294,6 +305,14 @@ static void host_ahci_init(const struct pci_scan *scan)
 
 	if (!pci_find_class(scan, PCI_CLASS_STORAGE, AHCI_PCI_SUBCLASS_SATA, 0))
 		return;
+	for (unsigned i = 0;; i++) {
+		const struct pci_device *hba = pci_find_class(
+			scan, PCI_CLASS_STORAGE, AHCI_PCI_SUBCLASS_SATA, i);
+
+		if (!hba)
+			break;
+		iommu_attach_host(hba->bdf, "the AHCI controller");
+	}
 	dma = pmm_alloc_range(&host_pmm, pages, PAGE_SIZE, 4 * GIB);
 	if (!dma) {
 		log_printf(LOG_WARN, "ahci: no memory below 4 GiB for DMA");
@@ -321,6 +340,13 @@ static void host_disks_init(void)
 			continue;
 		pci_describe(&scan->dev[i], line, sizeof(line));
 		log_printf(LOG_INFO, "pci: %s", line);
+	}
+	for (unsigned i = 0; i < ATA_HOST_CONTROLLERS; i++) {
+		const struct pci_device *ide = pci_find_class(
+			scan, PCI_CLASS_STORAGE, PCI_SUBCLASS_IDE, i);
+
+		if (ide)
+			iommu_attach_host(ide->bdf, "the IDE controller");
 	}
 	prd_page = pmm_alloc_range(&host_pmm, 1, PAGE_SIZE, 4 * GIB);
 	if (prd_page)
@@ -371,6 +397,7 @@ static void host_uplink_init(void)
 		return;
 	}
 	dma.va = phys_to_virt(dma.pa);
+	iommu_attach_host(dev->bdf, "the uplink e1000");
 	if (e1000_host_open(&e1000, &pci_cam_ops, dev, map_mmio, &dma, err,
 			    sizeof(err))) {
 		page_free(dma.pa, pages); /* receive was not enabled */
@@ -432,6 +459,7 @@ static void run_vms(const struct boot_info *bi)
 	vm_control_begin();
 	smp_release_aps(run_cpu);
 	run_cpu(this_cpu());
+	iommu_poll_faults(NULL, 0);
 	log_printf(LOG_INFO, "all VMs have stopped");
 	run_print_stats();
 	vm_net_print_uplink();
@@ -471,8 +499,10 @@ void kernel_main(const struct boot_info *bi)
 	acpi_init(&boot_info);
 	tsc_init(acpi.pm_tmr, acpi.pm_tmr_32bit);
 	wallclock_init();
+	iommu_init(&boot_info);
 	host_disks_init();
 	host_uplink_init();
+	iommu_poll_faults(NULL, 0);
 	smp_start(&boot_info, cpu_vmx_on);
 	report_vmx();
 	check_vms(&boot_info);

@@ -3,7 +3,9 @@
  * side of its configuration space (byte, word and dword accesses
  * through mechanism #1, under one lock), the VM's virtual host bridge
  * and filter, its memory BARs in the VM's EPT (uncached, at the host
- * BAR's physical address), and its INTx, polled. docs/passthrough.md.
+ * BAR's physical address), its INTx, polled, and its DMA: in a VT-d
+ * domain that maps the VM's RAM as its EPT does, where a remapping unit
+ * translates it. docs/passthrough.md.
  * vm_passthrough_add on the boot CPU while the VM is built; the
  * guest's configuration accesses on the CPU of the VM's I/O exit; the
  * poll on the boot CPU's scheduler loop.
@@ -13,6 +15,7 @@
 #define LOG_PREFIX ""
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
+#include "kernel/iommu.h"
 #include "kernel/memory.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -182,6 +185,55 @@ static int place_bars(struct vm_passthrough *pt, char *err, size_t n)
 	return 0;
 }
 
+/* A segment-0 function as the requester id VT-d sees; -1 elsewhere
+ * (no unit of ours translates another segment). */
+static int cfg_rid(const struct vm_config *cfg)
+{
+	return cfg->passthrough.segment ? -1 : pci_bdf_rid(&cfg->passthrough);
+}
+
+bool vm_passthrough_remapped(const struct vm_config *cfg)
+{
+	int rid = cfg_rid(cfg);
+
+	return cfg->has_passthrough && rid >= 0 &&
+	       !iommu_why_not((uint16_t)rid);
+}
+
+/* The VM's own VT-d domain: its RAM at the guest-physical addresses the
+ * EPT gives it, nothing else; the device's context entry points there. */
+static int pt_remap_dma(struct vm_passthrough *pt, char *err, size_t n)
+{
+	struct vm *vm = pt->vm;
+	struct vtd_range ram[2] = {{0, vm->ram, vm->ram_size}};
+	unsigned count = 1;
+	char why[120];
+
+	if (!vm_passthrough_remapped(vm->config))
+		return 0; /* unsafe_dma, accepted by config_check_passthrough */
+	pt->dma_remapped = true;
+	if (vm->ident_from) {
+		ram[0].size = vm->ident_from;
+		ram[1] = (struct vtd_range){vm->ident_from, vm->ident_from,
+					    vm->ram_size - vm->ident_from};
+		count = 2;
+	}
+	if (iommu_assign_vm(pci_bdf_rid(&pt->bdf), vm->name, ram, count, why,
+			    sizeof(why))) {
+		fmt_snprintf(err, n,
+			     "passthrough %s: its DMA cannot be "
+			     "remapped: %s",
+			     pt->name, why);
+		return -1;
+	}
+	pt->dma_assigned = true;
+	pr_info("vm %s: passthrough %s: DMA remapped by VT-d: the device "
+		"reaches only the VM's RAM, at the guest-physical addresses "
+		"its driver gives it",
+		vm->name, pt->name);
+	return 0;
+}
+
 int vm_passthrough_add(struct vm *vm, const struct port_device *reset,
 		       char *err, size_t n)
 {
@@ -209,7 +261,7 @@ int vm_passthrough_add(struct vm *vm, const struct port_device *reset,
 		fmt_snprintf(err, n, "passthrough %s: %s", pt->name, why);
 		return -1;
 	}
-	if (place_bars(pt, err, n))
+	if (place_bars(pt, err, n) || pt_remap_dma(pt, err, n))
 		return -1;
 	if (pci_filter_read(&pt->filter, PCI_INT_PIN, 1))
 		pci_filter_write(&pt->filter, PCI_INT_LINE, 1, PT_GSI);
@@ -259,8 +311,26 @@ void vm_passthrough_stop(struct vm *vm)
 	if (!vm->pt)
 		return;
 	host_cfg_write(vm->pt, PCI_COMMAND, 2, PCI_CMD_INTX_DISABLE);
+	if (vm->pt->dma_assigned)
+		iommu_unassign_vm(pci_bdf_rid(&vm->pt->bdf));
+	vm->pt->dma_assigned = false;
 	pr_info("vm %s: passthrough %s: bus mastering and decoding off "
 		"(INTx seen %lu times in %lu polls)",
 		vm->name, vm->pt->name, (unsigned long)vm->pt->irq_asserts,
 		(unsigned long)vm->pt->polls);
+}
+
+int vm_passthrough_restart(struct vm *vm, char *err, size_t n)
+{
+	struct vm_passthrough *pt = vm->pt;
+
+	if (!pt || !pt->dma_remapped || pt->dma_assigned)
+		return 0;
+	return pt_remap_dma(pt, err, n);
+}
+
+void vm_passthrough_release(const struct vm_config *cfg)
+{
+	if (vm_passthrough_remapped(cfg))
+		iommu_unassign_vm((uint16_t)cfg_rid(cfg));
 }

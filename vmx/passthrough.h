@@ -5,7 +5,8 @@
  * filtered (drivers/virt/pci_filter.h), its memory BARs mapped uncached
  * in the VM's EPT at the addresses the guest gives them, its INTx
  * polled and mirrored on a level line of the VM's interrupt
- * controllers.
+ * controllers, and, where a VT-d unit translates it, its DMA in a
+ * domain of the VM's RAM (kernel/iommu.h).
  * vm_passthrough_add on the boot CPU while the VM is built; the
  * configuration accesses on the CPU of the VM's I/O exit;
  * vm_passthrough_poll from the boot CPU's scheduler loop.
@@ -20,6 +21,7 @@
 #include "drivers/virt/vpci.h"
 
 struct vm;
+struct vm_config;
 
 /* Where memory BARs start in the guest, as firmware would place them:
  * above the virtio-mmio windows (0xd0000000), below the IOAPIC. */
@@ -37,7 +39,9 @@ struct vm_passthrough {
 	uint64_t host_bar[PCI_BARS]; /* address bits, as the host has them */
 	uint64_t mapped[PCI_BARS];   /* guest address mapped in the EPT; 0 */
 	uint8_t host_irq;	     /* the host's interrupt line register */
-	bool irq_level;		     /* what the guest's line shows now */
+	bool dma_remapped;	     /* VT-d translates it (kernel/iommu.h) */
+	bool dma_assigned; /* it is in the VM's domain now (not stopped) */
+	bool irq_level;	   /* what the guest's line shows now */
 	uint64_t irq_asserts, polls;
 };
 
@@ -52,7 +56,21 @@ int vm_passthrough_add(struct vm *vm, const struct port_device *reset,
 void vm_passthrough_poll(struct vm *vm);
 
 /* The VM stopped: the device's DMA, decoding and INTx off, so it
- * touches no memory that is given out again. */
+ * touches no memory that is given out again; with VT-d its context
+ * entry is cleared and its domain freed. */
 void vm_passthrough_stop(struct vm *vm);
+
+/* The monitor starts a stopped VM again: a remapped device gets its
+ * domain back (vm_passthrough_stop took it). 0, or -1 with why in err
+ * (the VM stays stopped). */
+int vm_passthrough_restart(struct vm *vm, char *err, size_t n);
+
+/* A VM with this configuration was refused after its device may have
+ * been given a domain: the domain is taken back. */
+void vm_passthrough_release(const struct vm_config *cfg);
+
+/* Does VT-d remap this configuration's passthrough device? Then its RAM
+ * need not be identity-mapped (unsafe_dma). */
+bool vm_passthrough_remapped(const struct vm_config *cfg);
 
 #endif

@@ -11,6 +11,7 @@
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/console.h"
+#include "kernel/iommu.h"
 #include "kernel/tsc.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -417,6 +418,7 @@ static void run_poll_devices(void)
 {
 	for (unsigned i = 0; i < vm_count; i++)
 		vm_passthrough_poll(vms[i]);
+	iommu_poll_faults(NULL, 0); /* blocked DMA, one line each */
 }
 
 void run_cpu(struct percpu *cpu)

@@ -208,6 +208,13 @@ static int vm_claim_identity(struct vm *vm, uint64_t size, char *err, size_t n)
 
 	if (!vm->config->unsafe_dma)
 		return 0;
+	if (vm_passthrough_remapped(vm->config)) {
+		pr_info("vm %s: unsafe_dma = yes is not needed: VT-d remaps "
+			"its "
+			"device's DMA (no identity-mapped RAM)",
+			vm->name);
+		return 0;
+	}
 	while (from < size &&
 	       pmm_claim(&host_pmm, from, (size - from) / PAGE_SIZE, &busy))
 		from = ALIGN_UP(busy + PAGE_SIZE, RAM_ALIGN);
@@ -491,8 +498,10 @@ struct vm *vm_create(unsigned id, const struct vm_config *cfg,
 {
 	struct vm *vm = vm_build(id, cfg, bi, err, n);
 
-	if (!vm) /* a refused VM keeps no area of a host disk */
+	if (!vm) { /* a refused VM keeps no area of a host disk */
 		vm_disk_release(cfg);
+		vm_passthrough_release(cfg); /* nor a VT-d domain */
+	}
 	return vm;
 }
 

@@ -18,6 +18,7 @@
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "vmx/passthrough.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_intr.h"
 #include "vmx/vm_control.h"
@@ -204,6 +205,10 @@ static int mon_start(void *ctx, unsigned i, char *err, size_t n)
 	struct vm *vm = vms[i];
 	const char *why;
 
+	/* its passthrough device's VT-d domain back first (the monitor is
+	 * the only one to start a stopped VM) */
+	if (vm->state == VM_STOPPED && vm_passthrough_restart(vm, err, n))
+		return -1;
 	spin_lock(&vm->lock);
 	why = vm_not(vm, VM_STOPPED);
 	if (!why) {

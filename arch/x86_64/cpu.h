@@ -123,6 +123,19 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
+/* Write the cache line holding p back to memory (for a device that
+ * does not snoop the caches, e.g. a VT-d unit without ECAP.C). */
+static inline void clflush(const volatile void *p)
+{
+	__asm__ volatile("clflush %0" : "+m"(*(volatile char *)p));
+}
+
+/* Every earlier load and store is globally visible before any later. */
+static inline void mfence(void)
+{
+	__asm__ volatile("mfence" ::: "memory");
+}
+
 static inline void irq_disable(void)
 {
 	__asm__ volatile("cli" ::: "memory");

@@ -15,6 +15,7 @@
 #define PRD_TABLE_BYTES (ATA_PRD_MAX * sizeof(struct ata_prd))
 
 static struct ata_channel channels[ATA_HOST_CHANNELS];
+static uint16_t channel_bdf[ATA_HOST_CHANNELS]; /* its controller */
 static unsigned channel_count;
 static struct ata_drive *disks[2 * ATA_HOST_CHANNELS];
 static unsigned disk_count;
@@ -124,6 +125,7 @@ static void add_channel(const struct pci_device *dev, unsigned c,
 		return;
 	}
 	channel_count++;
+	channel_bdf[i] = dev->bdf;
 	ata_channel_init(ch, i, p.cmd, p.ctl, p.bm, &port_ops,
 			 (struct ata_prd *)(dma_page + i * PRD_TABLE_BYTES),
 			 (uint32_t)(dma_page_pa + i * PRD_TABLE_BYTES),
@@ -202,4 +204,9 @@ struct ata_drive *ata_disk_find(const char *name)
 		if (!strcmp(disks[i]->name, name))
 			return disks[i];
 	return NULL;
+}
+
+uint16_t ata_host_bdf(const struct ata_drive *d)
+{
+	return channel_bdf[d->chan - channels];
 }

@@ -38,4 +38,8 @@ struct ata_drive *ata_disk(unsigned index);
 /* By name ("ata1-master"), or NULL. */
 struct ata_drive *ata_disk_find(const char *name);
 
+/* The PCI function (bus << 8 | devfn) of the controller whose bus
+ * master does a drive's DMA: the requester id its DMA carries. */
+uint16_t ata_host_bdf(const struct ata_drive *d);
+
 #endif

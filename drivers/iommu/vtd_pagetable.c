@@ -327,3 +327,24 @@ void vtd_domain_destroy(struct vtd_domain *d)
 	BUG_ON(d->table_pages != 0);
 	d->pml4 = 0;
 }
+
+int vtd_domain_build(struct vtd_domain *d, const struct vtd_mem_ops *ops,
+		     uint16_t did, bool large_pages,
+		     const struct vtd_range *ranges, unsigned count,
+		     unsigned *bad)
+{
+	if (bad)
+		*bad = count;
+	if (vtd_domain_init(d, ops, did, large_pages))
+		return -1;
+	for (unsigned i = 0; i < count; i++) {
+		if (vtd_map(d, ranges[i].gpa, ranges[i].hpa, ranges[i].size,
+			    VTD_RW) == 0)
+			continue;
+		if (bad)
+			*bad = i;
+		vtd_domain_destroy(d);
+		return -1;
+	}
+	return 0;
+}

@@ -109,6 +109,29 @@ int vtd_unmap(struct vtd_domain *d, gpa_t gpa, uint64_t size);
  * devices and invalidate first. */
 void vtd_domain_destroy(struct vtd_domain *d);
 
+/* One piece of what a domain maps: DMA addresses [gpa, gpa+size) to
+ * host [hpa, hpa+size), e.g. a VM's RAM (its EPT's RAM pairs) or, for
+ * the hypervisor's own devices, a usable range of host RAM at gpa = hpa
+ * (identity). */
+struct vtd_range {
+	gpa_t gpa;
+	hpa_t hpa;
+	uint64_t size;
+};
+
+/*
+ * A new domain (vtd_domain_init) with each of the count ranges mapped
+ * read/write (vtd_map), and nothing else: an address outside them
+ * faults. All or nothing: when a range is refused (alignment, overlap)
+ * or memory runs out, every table page is given back, d->pml4 is 0 and
+ * the result -1 (*bad, if not NULL, is the refused range's index, or
+ * count when vtd_domain_init failed).
+ */
+int vtd_domain_build(struct vtd_domain *d, const struct vtd_mem_ops *ops,
+		     uint16_t did, bool large_pages,
+		     const struct vtd_range *ranges, unsigned count,
+		     unsigned *bad);
+
 /*
  * Point device sid (bus:devfn, VTD_SID) at domain d: a present context
  * entry, translation type "untranslated requests only", AW 48 (4 levels),

@@ -62,6 +62,7 @@ int vtd_unit_probe(struct vtd_unit *u, const struct vtd_mmio_ops *mmio,
 	u->mmio = *mmio;
 	u->poll_limit = VTD_POLL_LIMIT;
 	ver = rd32(u, VTD_REG_VER);
+	u->version = ver;
 	if (ver == 0 || ver == 0xffffffff)
 		return probe_fail(err, err_size,
 				  "no remapping unit answers (VER_REG 0x%x)",
@@ -311,4 +312,49 @@ const char *vtd_fault_reason_name(unsigned reason)
 	if (reason < ARRAY_SIZE(names) && names[reason])
 		return names[reason];
 	return "unknown fault reason";
+}
+
+int vtd_fault_format(const struct vtd_fault *f, char *buf, size_t n)
+{
+	return fmt_snprintf(
+		buf, n, "device %02x:%02x.%x %s 0x%llx: reason %u (%s)%s",
+		VTD_SID_BUS(f->sid), VTD_SID_DEVFN(f->sid) >> 3,
+		VTD_SID_DEVFN(f->sid) & 7, f->write ? "write to" : "read of",
+		(unsigned long long)f->page, f->reason,
+		vtd_fault_reason_name(f->reason),
+		f->overflowed ? "; faults were lost before this one" : "");
+}
+
+/* "3- and 4-level": the table depths SAGAW allows (bit 1: 39-bit, 3
+ * levels; bit 2: 48-bit, 4; bit 3: 57-bit, 5). */
+static int sagaw_levels(unsigned sagaw, char *buf, size_t n)
+{
+	static const unsigned levels[] = {2, 3, 4, 5, 6};
+	int k = 0, seen = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < ARRAY_SIZE(levels); bit++) {
+		if (!(sagaw & BIT(bit)))
+			continue;
+		k += fmt_snprintf(buf + k, n - MIN((size_t)k, n), "%s%u",
+				  seen++ ? "/" : "", levels[bit]);
+	}
+	return k;
+}
+
+int vtd_unit_describe(const struct vtd_unit *u, char *buf, size_t n)
+{
+	char lv[24];
+
+	sagaw_levels(VTD_CAP_SAGAW(u->cap), lv, sizeof(lv));
+	return fmt_snprintf(
+		buf, n,
+		"VT-d %u.%u, SAGAW 0x%x (%s-level tables), MGAW %u bits, %s, "
+		"%u domains, caching mode %s, page walks %s, %u fault records",
+		(u->version >> 4) & 0xf, u->version & 0xf,
+		VTD_CAP_SAGAW(u->cap), lv[0] ? lv : "no", u->addr_width,
+		u->large_pages ? "2 MiB pages" : "4 KiB pages only", u->domains,
+		u->caching_mode ? "on" : "off",
+		u->coherent ? "snooped" : "not snooped (tables flushed)",
+		u->fault_count);
 }

@@ -44,6 +44,7 @@ struct vtd_unit {
 	bool caching_mode;    /* CAP.CM: caches not-present entries */
 	bool rwbf;	      /* CAP.RWBF: flush the write buffer */
 	unsigned poll_limit;  /* VTD_POLL_LIMIT; tests lower it */
+	uint32_t version;     /* VER_REG: major 7:4, minor 3:0 */
 };
 
 /*
@@ -98,5 +99,15 @@ bool vtd_unit_next_fault(struct vtd_unit *u, struct vtd_fault *f);
 
 /* "PTE read access is not set" etc.: a fault reason in words. */
 const char *vtd_fault_reason_name(unsigned reason);
+
+/* "device 00:02.0 write to 0x10000000: reason 5 (write to a page
+ * without write access)", and a note when faults were lost before it:
+ * one log line. Returns what fmt_snprintf returns. */
+int vtd_fault_format(const struct vtd_fault *f, char *buf, size_t n);
+
+/* What the log says of a probed unit: "VT-d 1.0, SAGAW 0x4 (4-level
+ * tables), MGAW 48 bits, 2 MiB pages, 256 domains, caching mode off,
+ * page walks not snooped, 4 fault records". */
+int vtd_unit_describe(const struct vtd_unit *u, char *buf, size_t n);
 
 #endif

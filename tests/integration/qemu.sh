@@ -16,6 +16,18 @@
 #                 folder (its prepare makes it): a SATA disk with model
 #                 "hv test disk" on port 1 of q35's ICH9 AHCI controller
 #                 (the hypervisor's ahci0-port1; the ESP is on port 0)
+#   IOMMU         intel: the machine gets QEMU's VT-d remapping unit
+#                 (-device intel-iommu, 48-bit tables, no interrupt
+#                 remapping) before any PCI device it adds, and the
+#                 firmware's ACPI tables a DMAR table (docs/vt-d.md)
+#   IDE_DISK      a raw disk image, a file name in the scenario's output
+#                 folder (prepare makes it): the master disk of a PIIX3
+#                 IDE controller added to q35 (whose own disks are
+#                 AHCI), so the hypervisor's ATA driver sees it as
+#                 ata0-master and does bus-master DMA to it
+#   E1000         a MAC: an e1000 card (the hypervisor's uplink driver's
+#                 model) on QEMU's user network, restricted (nothing
+#                 leaves QEMU)
 #   EXIT_STATUS   QEMU must exit by itself with this status (0: ACPI S5
 #                 power-off; isa-debug-exit gives odd statuses). With a
 #                 `screen` file, 0 means the guest powered off through
@@ -95,8 +107,24 @@ run_qemu() { # dir name
 	qemu_make_esp "$esp" || return 1
 	: > "$wd/serial.log"
 	local cmd=(qemu-system-x86_64 -machine q35 -cpu max -smp "$CPUS"
-		-m "$MEGS" -bios "$OVMF"
-		-drive "format=raw,file=fat:rw:$esp" -net none
+		-m "$MEGS" -bios "$OVMF")
+	# the IOMMU before the devices it translates: a PCI device added
+	# before it would reach memory around it
+	case $IOMMU in
+	"") ;;
+	intel) cmd+=(-device intel-iommu,aw-bits=48,intremap=off) ;;
+	*)
+		echo "run_qemu: unknown IOMMU=$IOMMU (intel or nothing)" |
+			tee "$wd/serial.log" > "$wd/qemu.log"
+		return 1
+		;;
+	esac
+	[ -n "$IDE_DISK" ] && cmd+=(-device piix3-ide,id=pide
+		-drive "if=none,id=hd0,format=raw,file=$wd/$IDE_DISK"
+		-device ide-hd,drive=hd0,bus=pide.0)
+	[ -n "$E1000" ] && cmd+=(-netdev user,id=n0,restrict=on
+		-device "e1000,netdev=n0,mac=$E1000,romfile=")
+	cmd+=(-drive "format=raw,file=fat:rw:$esp" -net none
 		-serial "file:$wd/serial.log"
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot)
 	if [ -n "$DISK" ]; then

@@ -726,6 +726,34 @@ static void test_fadt_bad_checksum_is_ignored(void **state)
 	assert_contains(log_text, "bad checksum, ignored");
 }
 
+/* A DMAR table (VT-d) is found through the root table: its address and
+ * length, for kernel/iommu.c; Bochs's tables have none. */
+static void test_dmar_located(void **state)
+{
+	uint8_t rsdp[RSDP_V2_LEN];
+	size_t len = bochs_tables(rsdp);
+	struct table dmar;
+
+	assert_int_equal(parse(rsdp, len), 0);
+	assert_int_equal(info.dmar, 0);
+	assert_int_equal(info.dmar_len, 0);
+	table_init(&dmar, "DMAR", 1);
+	append(&dmar, 38, 1); /* host address width - 1 */
+	append(&dmar, 0, 1);
+	put(&dmar, 47, 0, 1); /* reserved up to 48 */
+	table_place(&dmar, 0x6000);
+	root_table("RSDT", BOCHS_RSDT,
+		   (hpa_t[]){BOCHS_FADT, BOCHS_MADT, 0x6000}, 3);
+	assert_int_equal(parse(rsdp, len), 0);
+	assert_int_equal(info.dmar, 0x6000);
+	assert_int_equal(info.dmar_len, 48);
+	/* with a bad checksum it is ignored, with a warning */
+	poke(0x6000 + 36, 47, 1);
+	assert_int_equal(parse(rsdp, len), 0);
+	assert_int_equal(info.dmar, 0);
+	assert_contains(log_text, "DMAR table at 0x6000: bad checksum");
+}
+
 static void test_table_outside_memory_is_skipped(void **state)
 {
 	uint8_t rsdp[RSDP_V2_LEN];
@@ -965,6 +993,7 @@ int main(void)
 		T(test_err_madt_entry_too_short_for_its_type),
 		T(test_err_madt_no_enabled_cpu),
 		T(test_fadt_bad_checksum_is_ignored),
+		T(test_dmar_located),
 		T(test_table_outside_memory_is_skipped),
 		T(test_truncated_table_is_skipped),
 		T(test_dsdt_without_s5),

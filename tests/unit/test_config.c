@@ -1039,6 +1039,7 @@ static struct config_pci_host pci_host(bool remapping)
 	struct config_pci_host h = {
 		.count = 3,
 		.present = {{0, 0, 0, 0}, {0, 0, 1, 1}, {0, 0, 4, 0}},
+		.remapped = {remapping, remapping, remapping},
 		.dma_remapping = remapping,
 		.no_remapping_why = "no ACPI DMAR table",
 		.used_count = 1,
@@ -1075,6 +1076,20 @@ static void test_check_passthrough(void **state)
 	vm = one_vm("passthrough = 00:04.0\n");
 	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
 			 0);
+	assert_true(vm->valid);
+	/* VT-d is on, but no unit translates this device */
+	host.remapped[2] = false;
+	vm = one_vm("passthrough = 00:04.0\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "hv.cfg:3: key 'passthrough': 00:04.0's DMA "
+				 "cannot be isolated (no VT-d remapping unit "
+				 "can take it); add unsafe_dma = yes to [vm a] "
+				 "to accept that");
+	vm = one_vm("passthrough = 00:04.0\nunsafe_dma = yes\n");
+	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),
+			 0);
+	host.remapped[2] = true;
 
 	vm = one_vm("passthrough = 00:05.0\nunsafe_dma = yes\n");
 	assert_int_equal(config_check_passthrough(vm, &host, err, sizeof(err)),

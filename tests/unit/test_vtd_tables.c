@@ -485,6 +485,102 @@ static void test_map_refusals_change_nothing(void **state)
 	assert_int_equal(live_pages(), 0);
 }
 
+/* ---- a domain from a list of ranges ---------------------------------- */
+
+/* A VM's RAM in two pieces (as unsafe_dma places it: its own copy below
+ * 4 MiB, identity above) and the host domain's identity ranges: each
+ * address of a range reaches its host address, the gaps and the space
+ * after fault, in both views. */
+static void test_domain_build_from_ranges(void **state)
+{
+	const struct vtd_range vm_ram[] = {
+		{0, VM_A_HPA, 4 * MIB},
+		{4 * MIB, 4 * MIB, 4 * MIB},
+	};
+	const struct vtd_range host_ram[] = {
+		{0x1000, 0x1000, 0x9f000},	      /* below the BIOS area */
+		{0x100000, 0x100000, 14 * MIB},	      /* the rest of 16 MiB */
+		{0x100000000ULL, 0x100000000ULL, M2}, /* above the hole */
+	};
+	struct vtd_root r;
+	struct vtd_domain vm, host;
+	uint16_t dev = sid(3, 0, 0), ide = sid(0, 1, 1);
+	unsigned bad = 99;
+
+	assert_int_equal(vtd_root_init(&r, &ops), 0);
+	assert_int_equal(vtd_domain_build(&vm, &ops, 2, true, vm_ram, 2, &bad),
+			 0);
+	assert_int_equal(
+		vtd_domain_build(&host, &ops, 1, true, host_ram, 3, NULL), 0);
+	assert_int_equal(vtd_attach(&r, dev, &vm), 0);
+	assert_int_equal(vtd_attach(&r, ide, &host), 0);
+
+	assert_xlate(&r, dev, 0x123, true, VM_A_HPA + 0x123, 2, 2);
+	assert_xlate(&r, dev, 4 * MIB - 8, false, VM_A_HPA + 4 * MIB - 8, 2, 2);
+	assert_xlate(&r, dev, 4 * MIB, true, 4 * MIB, 2, 2);
+	assert_xlate(&r, dev, 8 * MIB - 1, true, 8 * MIB - 1, 2, 2);
+	assert_fault(&r, dev, 8 * MIB, true, VTD_FAULT_NO_WRITE);
+	assert_fault(&r, dev, VM_A_HPA, false, VTD_FAULT_NO_READ);
+
+	assert_fault(&r, ide, 0, false, VTD_FAULT_NO_READ); /* page 0 */
+	assert_xlate(&r, ide, 0x1000, true, 0x1000, 1, 1);
+	assert_xlate(&r, ide, 0x9ffff, true, 0x9ffff, 1, 1);
+	assert_fault(&r, ide, 0xa0000, true, VTD_FAULT_NO_WRITE); /* VGA */
+	assert_fault(&r, ide, 0xfffff, true, VTD_FAULT_NO_WRITE); /* BIOS */
+	assert_xlate(&r, ide, 0x100000, true, 0x100000, 1, 1);
+	assert_xlate(&r, ide, 0x200000, true, 0x200000, 2, 1);
+	/* 14-15 MiB is no whole 2 MiB page: 4 KiB pages */
+	assert_xlate(&r, ide, 15 * MIB - 1, true, 15 * MIB - 1, 1, 1);
+	assert_fault(&r, ide, 15 * MIB, true, VTD_FAULT_NO_WRITE);
+	assert_fault(&r, ide, 0xfee00000, true, VTD_FAULT_NO_WRITE); /* MMIO */
+	assert_xlate(&r, ide, 0x100000000ULL, false, 0x100000000ULL, 2, 1);
+	assert_fault(&r, ide, 0x100000000ULL + M2, false, VTD_FAULT_NO_READ);
+	destroy_tables(&r, &vm, &host);
+}
+
+/* All or nothing: an overlapping or misaligned range, or no memory for
+ * a table, leaves no domain and no table page behind, and says which
+ * range it was. */
+static void test_domain_build_refusals(void **state)
+{
+	const struct vtd_range overlap[] = {
+		{0, VM_A_HPA, M2},
+		{M2, VM_A_HPA + M2, M2},
+		{M2 + K4, VM_B_HPA, K4},
+	};
+	const struct vtd_range misaligned[] = {{0x800, 0x800, K4}};
+	struct vtd_domain d;
+	unsigned bad = 99;
+
+	assert_int_equal(vtd_domain_build(&d, &ops, 1, true, overlap, 3, &bad),
+			 -1);
+	assert_int_equal(bad, 2);
+	assert_int_equal(d.pml4, 0);
+	assert_int_equal(live_pages(), 0);
+	assert_int_equal(
+		vtd_domain_build(&d, &ops, 1, true, misaligned, 1, &bad), -1);
+	assert_int_equal(bad, 0);
+	assert_int_equal(live_pages(), 0);
+	assert_int_equal(vtd_domain_build(&d, &ops, 0, true, overlap, 2, &bad),
+			 -1);
+	assert_int_equal(bad, 2); /* the count: the domain itself */
+	/* 3 table pages: the PML4, a PDP, a PD (2 MiB pages) */
+	for (long n = 0; n < 3; n++) {
+		arena.fail_after = n;
+		assert_int_equal(
+			vtd_domain_build(&d, &ops, 1, true, overlap, 2, &bad),
+			-1);
+		assert_int_equal(bad, n == 0 ? 2 : 0);
+		assert_int_equal(live_pages(), 0);
+	}
+	arena.fail_after = -1;
+	assert_int_equal(vtd_domain_build(&d, &ops, 1, true, overlap, 2, NULL),
+			 0);
+	assert_int_equal(d.table_pages, 3);
+	vtd_domain_destroy(&d);
+	assert_int_equal(live_pages(), 0);
+}
+
 /* ---- page-walk coherency --------------------------------------------- */
 
 /* Without flushes a non-coherent unit reads stale memory: the same
@@ -584,6 +680,8 @@ int main(void)
 		cmocka_unit_test_setup(test_superpages_where_allowed, setup),
 		cmocka_unit_test_setup(test_unmap_splits_superpage, setup),
 		cmocka_unit_test_setup(test_map_refusals_change_nothing, setup),
+		cmocka_unit_test_setup(test_domain_build_from_ranges, setup),
+		cmocka_unit_test_setup(test_domain_build_refusals, setup),
 		cmocka_unit_test_setup(test_noncoherent_unit_needs_flushes,
 				       setup),
 		cmocka_unit_test_setup(test_walker_reserved_and_invalid, setup),

@@ -12,11 +12,14 @@
  * Intel Virtualization Technology for Directed I/O Architecture
  * Specification: "Global Command Register", "Global Status Register",
  * "Context Command Register", "IOTLB Invalidate Register", "Fault
- * Status Register", "Fault Recording Registers".
+ * Status Register", "Fault Recording Registers"; for vtd_assign.c
+ * (a device given to a domain on a live unit, tables in a small page
+ * arena): "Caching Mode", "Guidance to Software for Invalidations".
  */
 #include <stdio.h>
 #include <string.h>
 #include "tests/unit/support.h"
+#include "drivers/iommu/vtd_assign.h"
 #include "drivers/iommu/vtd_unit.h"
 
 /* The fake unit's registers, written out from the spec's bit layout. */
@@ -422,6 +425,173 @@ static void test_faults(void **state)
 	assert_string_equal(vtd_fault_reason_name(200), "unknown fault reason");
 }
 
+/* ---- a device given to a domain on a running unit (vtd_assign.c) ---- */
+
+#define ARENA_BASE  0x7000000ULL
+#define ARENA_PAGES 16
+
+static uint8_t arena[ARENA_PAGES][4096] __attribute__((aligned(4096)));
+static bool arena_used[ARENA_PAGES];
+
+static hpa_t arena_alloc(void *ctx)
+{
+	for (unsigned i = 0; i < ARENA_PAGES; i++) {
+		if (arena_used[i])
+			continue;
+		arena_used[i] = true;
+		memset(arena[i], 0, 4096);
+		return ARENA_BASE + i * 4096ULL;
+	}
+	return 0;
+}
+
+static void arena_free(void *ctx, hpa_t pa)
+{
+	arena_used[(pa - ARENA_BASE) / 4096] = false;
+}
+
+static void *arena_ptr(void *ctx, hpa_t pa)
+{
+	return arena[(pa - ARENA_BASE) / 4096];
+}
+
+static const void *arena_read(void *ctx, hpa_t pa)
+{
+	if (pa < ARENA_BASE || pa >= ARENA_BASE + ARENA_PAGES * 4096ULL)
+		return NULL;
+	return arena[(pa - ARENA_BASE) / 4096] + pa % 4096;
+}
+
+static const struct vtd_mem_ops arena_ops = {arena_alloc, arena_free, arena_ptr,
+					     NULL, NULL};
+
+/* A started unit, a root table and domain 5 mapping 2 MiB of a VM's RAM
+ * at guest-physical 0; the log holds only what follows. */
+static void live_unit(struct vtd_unit *u, struct vtd_root *r,
+		      struct vtd_domain *d)
+{
+	const struct vtd_range ram = {0, 0x40000000, 2 * MIB};
+
+	memset(arena_used, 0, sizeof(arena_used));
+	probe(u);
+	assert_int_equal(vtd_root_init(r, &arena_ops), 0);
+	assert_int_equal(vtd_unit_start(u, vtd_root_rtaddr(r)), 0);
+	assert_int_equal(
+		vtd_domain_build(d, &arena_ops, 5, true, &ram, 1, NULL), 0);
+	fk.nlog = 0;
+}
+
+static void assert_walk(const struct vtd_root *r, uint16_t sid, uint64_t addr,
+			unsigned reason)
+{
+	struct vtd_xlate x;
+
+	assert_int_equal(vtd_translate(arena_read, NULL, vtd_root_rtaddr(r),
+				       sid, addr, true, &x),
+			 reason);
+}
+
+/* Not present -> present: the device's context-cache entry, then the
+ * domain's IOTLB; TE stays on throughout. Present -> not present: the
+ * same with the old domain. The DMA walk follows. */
+static void test_assign_sequence(void **state)
+{
+	struct vtd_unit u;
+	struct vtd_root r;
+	struct vtd_domain d;
+	static const char *const want[] = {
+		"CC device did=5 sid=0x0310 fm=0", "IOTLB domain did=5 DR DW",
+		"CC device did=5 sid=0x0310 fm=0", "IOTLB domain did=5 DR DW",
+		"IOTLB domain did=5 DR DW"};
+
+	live_unit(&u, &r, &d);
+	assert_walk(&r, 0x0310, 0x1000, VTD_FAULT_ROOT_NOT_PRESENT);
+	assert_int_equal(vtd_assign(&u, &r, 0x0310, &d), 0);
+	assert_walk(&r, 0x0310, 0x1000, VTD_FAULT_NONE);
+	assert_walk(&r, 0x0310, 2 * MIB, VTD_FAULT_NO_WRITE);
+	assert_int_equal(vtd_assign(&u, &r, 0x0310, &d), -1); /* has one */
+	assert_int_equal(vtd_unassign(&u, &r, 0x0310), 0);
+	assert_walk(&r, 0x0310, 0x1000, VTD_FAULT_CTX_NOT_PRESENT);
+	assert_int_equal(vtd_unassign(&u, &r, 0x0310), -1); /* had none */
+	assert_int_equal(vtd_domain_changed(&u, 5), 0);
+	assert_log(want, 5);
+	assert_rules_kept();
+	assert_int_equal(fk.gsts & GSTS_TES, GSTS_TES);
+	vtd_domain_destroy(&d);
+	vtd_root_destroy(&r);
+}
+
+/* Caching mode: the unit cached the not-present entry under domain id
+ * 0, so that is the id to invalidate at assign; an RWBF unit flushes
+ * its write buffer before each invalidation. */
+static void test_assign_caching_mode_and_rwbf(void **state)
+{
+	struct vtd_unit u;
+	struct vtd_root r;
+	struct vtd_domain d;
+	static const char *const want[] = {
+		"WBF",
+		"CC device did=0 sid=0x00a8 fm=0",
+		"IOTLB domain did=5 DR DW",
+		"WBF",
+		"CC device did=5 sid=0x00a8 fm=0",
+		"IOTLB domain did=5 DR DW",
+	};
+
+	live_unit(&u, &r, &d);
+	u.caching_mode = true;
+	u.rwbf = true;
+	assert_int_equal(vtd_assign(&u, &r, 0x00a8, &d), 0);
+	assert_int_equal(vtd_unassign(&u, &r, 0x00a8), 0);
+	assert_log(want, 6);
+	assert_rules_kept();
+	vtd_domain_destroy(&d);
+	vtd_root_destroy(&r);
+}
+
+/* A unit that refuses the invalidation: the entry is cleared again, so
+ * the tables never say more than the unit confirmed. */
+static void test_assign_refused(void **state)
+{
+	struct vtd_unit u;
+	struct vtd_root r;
+	struct vtd_domain d;
+
+	live_unit(&u, &r, &d);
+	fk.refuse = true;
+	assert_int_equal(vtd_assign(&u, &r, 0x0310, &d), -1);
+	assert_int_equal(vtd_attached_did(&r, 0x0310), -1);
+	assert_walk(&r, 0x0310, 0x1000, VTD_FAULT_CTX_NOT_PRESENT);
+	vtd_domain_destroy(&d);
+	vtd_root_destroy(&r);
+}
+
+/* The log's words for a unit and a fault. */
+static void test_describe_and_fault_line(void **state)
+{
+	struct vtd_unit u;
+	struct vtd_fault f = {0x0210, 0x10000000, true, VTD_FAULT_NO_WRITE,
+			      false};
+	char buf[256];
+
+	probe(&u);
+	vtd_unit_describe(&u, buf, sizeof(buf));
+	assert_string_equal(buf,
+			    "VT-d 1.0, SAGAW 0x4 (4-level tables), MGAW 48 "
+			    "bits, 2 MiB pages, 256 domains, caching mode off, "
+			    "page walks not snooped (tables flushed), 4 fault "
+			    "records");
+	vtd_fault_format(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "device 02:02.0 write to 0x10000000: reason "
+				 "5 (write to a page without write access)");
+	f = (struct vtd_fault){0x00fa, 0xfee00000, false,
+			       VTD_FAULT_CTX_NOT_PRESENT, true};
+	vtd_fault_format(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "device 00:1f.2 read of 0xfee00000: reason 2 "
+				 "(context entry not present); faults were "
+				 "lost before this one");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +603,11 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_stuck_and_refused, setup),
 		cmocka_unit_test_setup(test_faults, setup),
+		cmocka_unit_test_setup(test_assign_sequence, setup),
+		cmocka_unit_test_setup(test_assign_caching_mode_and_rwbf,
+				       setup),
+		cmocka_unit_test_setup(test_assign_refused, setup),
+		cmocka_unit_test_setup(test_describe_and_fault_line, setup),
 	};
 	return cmocka_run_group_tests_name("vtd_unit", tests, NULL, NULL);
 }
