@@ -20,6 +20,7 @@
 #include "vmx/vcpu_intr.h"
 #include "vmx/vcpu_state.h"
 #include "vmx/vm_control.h" /* console hooks, marked "console:" */
+#include "vmx/vm_disk.h"
 #include "vmx/vm_net.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
@@ -480,6 +481,17 @@ static void print_times(const struct vm *vm)
 			(unsigned long)away, (unsigned long)halted);
 }
 
+/* What its driver did with the VM's disk (docs/performance.md). */
+static void print_disk(const struct vm *vm)
+{
+	char stats[160];
+
+	if (!vm->has_disk)
+		return;
+	vm_disk_stats(vm, stats, sizeof(stats));
+	pr_info("  %-12s disk: %s", vm->name, stats);
+}
+
 void run_print_stats(void)
 {
 	pr_info("%-14s %-8s %14s %14s  %s", "VM", "state", "guest ticks",
@@ -500,5 +512,6 @@ void run_print_stats(void)
 	for (unsigned i = 0; i < vm_count; i++) {
 		print_exits(vms[i]);
 		print_times(vms[i]);
+		print_disk(vms[i]);
 	}
 }

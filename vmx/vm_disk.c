@@ -258,6 +258,32 @@ static void print_disk(const struct vm *vm, const struct vm_config *cfg)
 		(unsigned long)VIRTIO_MMIO_BASE);
 }
 
+void vm_disk_stats(const struct vm *vm, char *buf, size_t n)
+{
+	const struct virtio_mmio_stats *s = &vm->blk.mmio.stats;
+
+	fmt_snprintf(buf, n,
+		     "%lu requests (%lu failed), %lu notifications, %lu "
+		     "register accesses, %lu interrupts",
+		     (unsigned long)vm->blk.requests,
+		     (unsigned long)vm->blk.errors, (unsigned long)s->notifies,
+		     (unsigned long)s->accesses, (unsigned long)s->interrupts);
+}
+
+/* The driver let go of the disk (a guest unbinding its driver, a
+ * kexec): what it did so far, once it did anything. */
+static void vm_blk_driver_reset(void *ctx, const struct virtio_mmio *m)
+{
+	const struct vm *vm = ctx;
+	char stats[160];
+
+	UNUSED(m);
+	if (!vm->blk.requests)
+		return;
+	vm_disk_stats(vm, stats, sizeof(stats));
+	pr_info("vm %s: disk reset by its driver after %s", vm->name, stats);
+}
+
 int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
 		const struct boot_info *bi, char *err, size_t n)
 {
@@ -280,6 +306,7 @@ int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
 	virtio_blk_init(&vm->blk, &vm->disk.backend, name, VIRTIO_MMIO_BASE,
 			&vm->ram_access);
 	virtio_mmio_set_irq(&vm->blk.mmio, vm_blk_irq, vm);
+	virtio_mmio_set_reset_hook(&vm->blk.mmio, vm_blk_driver_reset, vm);
 	window = virtio_mmio_device(&vm->blk.mmio);
 	if (mmiobus_add(&vm->mmio, &window))
 		return fmt_fail(err, n, "no room on its MMIO bus for the disk");

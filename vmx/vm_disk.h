@@ -23,4 +23,8 @@ int vm_add_disk(struct vm *vm, const struct vm_config *cfg,
  * host-disk area. */
 void vm_disk_release(const struct vm_config *cfg);
 
+/* "R requests (E failed), N notifications, A register accesses, I
+ * interrupts": the disk's counts since the VM was built, into buf. */
+void vm_disk_stats(const struct vm *vm, char *buf, size_t n);
+
 #endif
