@@ -512,6 +512,18 @@ static void print_times(const struct vm *vm)
 			(unsigned long)away, (unsigned long)halted);
 }
 
+/* What its driver did with the VM's disk (docs/performance.md). */
+static void print_disks(const struct vm *vm)
+{
+	char stats[160], label[16];
+
+	for (unsigned d = 0; d < vm->disk_count; d++) {
+		vm_disk_stats(&vm->disks[d], stats, sizeof(stats));
+		vm_disk_label(&vm->disks[d], label, sizeof(label));
+		pr_info("  %-12s %s: %s", vm->name, label, stats);
+	}
+}
+
 void run_print_stats(void)
 {
 	pr_info("%-14s %-8s %14s %14s  %s", "VM", "state", "guest ticks",
@@ -532,5 +544,6 @@ void run_print_stats(void)
 	for (unsigned i = 0; i < vm_count; i++) {
 		print_exits(vms[i]);
 		print_times(vms[i]);
+		print_disks(vms[i]);
 	}
 }

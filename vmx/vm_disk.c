@@ -249,6 +249,46 @@ static void print_disk(const struct vm *vm, unsigned d)
 		(unsigned long)window_base(disk));
 }
 
+void vm_disk_stats(const struct vm_disk *disk, char *buf, size_t n)
+{
+	const struct virtio_mmio_stats *s = &disk->blk.mmio.stats;
+
+	fmt_snprintf(buf, n,
+		     "%lu requests (%lu failed), %lu notifications, %lu "
+		     "register accesses, %lu interrupts",
+		     (unsigned long)disk->blk.requests,
+		     (unsigned long)disk->blk.errors,
+		     (unsigned long)s->notifies, (unsigned long)s->accesses,
+		     (unsigned long)s->interrupts);
+}
+
+/* "disk" for the first, "disk 1", "disk 2", ... for the others. */
+void vm_disk_label(const struct vm_disk *disk, char *buf, size_t n)
+{
+	unsigned d = (unsigned)(disk - disk->vm->disks);
+
+	if (d)
+		fmt_snprintf(buf, n, "disk %u", d);
+	else
+		fmt_snprintf(buf, n, "disk");
+}
+
+/* The driver let go of the disk (a guest unbinding its driver, a
+ * kexec): what it did so far, once it did anything. */
+static void vm_blk_driver_reset(void *ctx, const struct virtio_mmio *m)
+{
+	const struct vm_disk *disk = ctx;
+	char stats[160], label[16];
+
+	UNUSED(m);
+	if (!disk->blk.requests)
+		return;
+	vm_disk_stats(disk, stats, sizeof(stats));
+	vm_disk_label(disk, label, sizeof(label));
+	pr_info("vm %s: %s reset by its driver after %s", disk->vm->name, label,
+		stats);
+}
+
 /* Disk d: its backend, and its virtio-blk in window
  * PC_VIRTIO_DISK_WINDOW(d) with that window's interrupt. */
 static int add_disk(struct vm *vm, unsigned d, const struct boot_info *bi,
@@ -267,6 +307,7 @@ static int add_disk(struct vm *vm, unsigned d, const struct boot_info *bi,
 	virtio_blk_init(&disk->blk, &disk->b.backend, name, window_base(disk),
 			&vm->ram_access);
 	virtio_mmio_set_irq(&disk->blk.mmio, vm_blk_irq, disk);
+	virtio_mmio_set_reset_hook(&disk->blk.mmio, vm_blk_driver_reset, disk);
 	window = virtio_blk_device(&disk->blk);
 	if (mmiobus_add(&vm->mmio, &window))
 		return fmt_fail(err, n, "no room on its MMIO bus for the disk");

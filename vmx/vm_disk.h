@@ -42,4 +42,11 @@ void vm_disk_drain(struct vm *vm);
  * data, as a real one would. */
 void vm_disk_reset(struct vm *vm);
 
+/* "R requests (E failed), N notifications, A register accesses, I
+ * interrupts": the disk's counts since the VM was built, into buf. */
+void vm_disk_stats(const struct vm_disk *disk, char *buf, size_t n);
+
+/* How the log names it: "disk" (the first), "disk 1", "disk 2", ... */
+void vm_disk_label(const struct vm_disk *disk, char *buf, size_t n);
+
 #endif

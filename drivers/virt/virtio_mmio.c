@@ -56,6 +56,8 @@ static void irq_update(struct virtio_mmio *m)
 	if (level == m->irq_level)
 		return;
 	m->irq_level = level;
+	if (level)
+		m->stats.interrupts++;
 	if (m->irq)
 		m->irq(m->irq_ctx, level);
 }
@@ -67,6 +69,15 @@ void virtio_mmio_set_irq(struct virtio_mmio *m,
 	m->irq_ctx = irq_ctx;
 	m->irq_level = false;
 	irq_update(m);
+}
+
+void virtio_mmio_set_reset_hook(struct virtio_mmio *m,
+				void (*fn)(void *ctx,
+					   const struct virtio_mmio *m),
+				void *ctx)
+{
+	m->on_driver_reset = fn;
+	m->reset_ctx = ctx;
 }
 
 void virtio_mmio_reset(struct virtio_mmio *m)
@@ -153,6 +164,7 @@ uint64_t virtio_mmio_read(struct virtio_mmio *m, uint64_t offset, unsigned size)
 {
 	uint64_t v = 0;
 
+	m->stats.accesses++;
 	if (offset >= VIRTIO_MMIO_CONFIG) {
 		if (m->ops->config_read && size <= sizeof(v))
 			m->ops->config_read(
@@ -248,6 +260,8 @@ static void status_write(struct virtio_mmio *m, uint32_t v)
 	uint32_t added = v & ~m->status;
 
 	if (v == 0) {
+		if (m->on_driver_reset)
+			m->on_driver_reset(m->reset_ctx, m);
 		virtio_mmio_reset(m);
 		return;
 	}
@@ -266,6 +280,7 @@ static void notify(struct virtio_mmio *m, uint32_t index)
 {
 	struct virtq *q;
 
+	m->stats.notifies++;
 	if (index >= m->ops->queue_count ||
 	    !(m->status & VIRTIO_STATUS_DRIVER_OK) || m->broken[0]) {
 		m->bad_accesses++;
@@ -308,6 +323,7 @@ static void reg_write(struct virtio_mmio *m, uint64_t offset, uint32_t v)
 void virtio_mmio_write(struct virtio_mmio *m, uint64_t offset, unsigned size,
 		       uint64_t value)
 {
+	m->stats.accesses++;
 	if (offset >= VIRTIO_MMIO_CONFIG) {
 		if (m->ops->config_write && size <= sizeof(value))
 			m->ops->config_write(

@@ -73,6 +73,14 @@
 
 struct virtio_mmio;
 
+/* Counts of the driver's traffic with the device. Every register access
+ * is one VM exit (the window is never mapped into the guest). */
+struct virtio_mmio_stats {
+	uint64_t accesses;   /* register and configuration accesses */
+	uint64_t notifies;   /* of them, writes to QueueNotify */
+	uint64_t interrupts; /* times the interrupt line was raised */
+};
+
 /* What a device brings to the transport. */
 struct virtio_device_ops {
 	const char *name; /* "virtio-blk" */
@@ -114,6 +122,13 @@ struct virtio_mmio {
 	/* Why the device needs a reset (empty when it does not). */
 	char broken[192];
 	uint64_t bad_accesses; /* wrong size or offset, writes to ro */
+	/* What the driver made the device do since it was built (a reset
+	 * keeps them): for the VM's stats and `make bench`. */
+	struct virtio_mmio_stats stats;
+	/* Called when the driver resets the device (writes 0 to Status),
+	 * before the reset; NULL: nobody is told. */
+	void (*on_driver_reset)(void *ctx, const struct virtio_mmio *m);
+	void *reset_ctx;
 };
 
 void virtio_mmio_init(struct virtio_mmio *m,
@@ -130,6 +145,12 @@ void virtio_mmio_write(struct virtio_mmio *m, uint64_t offset, unsigned size,
 /* Connect the interrupt line (before the VM runs); it starts low. */
 void virtio_mmio_set_irq(struct virtio_mmio *m,
 			 void (*irq)(void *irq_ctx, bool level), void *irq_ctx);
+
+/* Tell fn (with ctx) when the driver resets the device. */
+void virtio_mmio_set_reset_hook(struct virtio_mmio *m,
+				void (*fn)(void *ctx,
+					   const struct virtio_mmio *m),
+				void *ctx);
 
 /* Device reset, as the driver's write of 0 to Status does. */
 void virtio_mmio_reset(struct virtio_mmio *m);

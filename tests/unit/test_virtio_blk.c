@@ -374,6 +374,75 @@ static void test_garbage_then_reset(void **state)
 	assert_memory_equal(fake_ram + DATA, image + 512, 512);
 }
 
+/* The counts `make bench` divides by the requests: every register
+ * access (each a VM exit), the notifications among them, the
+ * interrupts raised; a batch of requests costs one notification and
+ * one interrupt. */
+static void test_stats(void **state)
+{
+	struct virtio_mmio_stats s = blk.mmio.stats;
+
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 1, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(blk.mmio.stats.notifies, s.notifies + 1);
+	assert_int_equal(blk.mmio.stats.accesses, s.accesses + 1);
+	assert_int_equal(blk.mmio.stats.interrupts, s.interrupts + 1);
+	/* the line stays up until acknowledged: no second interrupt */
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 2, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(blk.mmio.stats.interrupts, s.interrupts + 1);
+	wr32(VIRTIO_MMIO_INTERRUPT_ACK, rd32(VIRTIO_MMIO_INTERRUPT_STATUS));
+	assert_int_equal(blk.mmio.stats.accesses, s.accesses + 4);
+	put_hdr(VIRTIO_BLK_T_FLUSH, 0);
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+	for (unsigned i = 0; i < QSIZE; i++)
+		make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(blk.requests, 2 + QSIZE);
+	assert_int_equal(blk.mmio.stats.notifies, s.notifies + 3);
+	assert_int_equal(blk.mmio.stats.interrupts, s.interrupts + 2);
+	/* a bad access is an exit too */
+	virtio_mmio_read(&blk.mmio, VIRTIO_MMIO_STATUS, 2);
+	assert_int_equal(blk.mmio.stats.accesses, s.accesses + 6);
+}
+
+static struct virtio_mmio_stats at_reset;
+static unsigned resets;
+
+static void on_reset(void *ctx, const struct virtio_mmio *m)
+{
+	assert_ptr_equal(ctx, &blk);
+	at_reset = m->stats;
+	resets++;
+	/* told before the reset: the driver's setup is still there */
+	assert_true(m->status & VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* The hook hears the driver's reset (Status = 0) with the counts so
+ * far, which the reset keeps; the VM's own reset is not the driver's. */
+static void test_reset_hook(void **state)
+{
+	resets = 0;
+	virtio_mmio_set_reset_hook(&blk.mmio, on_reset, &blk);
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 1, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	virtio_mmio_reset(&blk.mmio);
+	assert_int_equal(resets, 0);
+	memset(fake_ram + FAKE_AVAIL, 0, 0x2000);
+	bring_up();
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 2, 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	wr32(VIRTIO_MMIO_STATUS, 0);
+	assert_int_equal(resets, 1);
+	assert_int_equal(at_reset.notifies, 2);
+	assert_int_equal(blk.mmio.stats.notifies, 2);
+	assert_int_equal(blk.mmio.stats.accesses, at_reset.accesses);
+	assert_int_equal(blk.requests, 2);
+	assert_int_equal(rd32(VIRTIO_MMIO_STATUS), 0);
+	assert_int_equal(blk.mmio.stats.accesses, at_reset.accesses + 1);
+}
+
 static void test_read_only(void **state)
 {
 	wr32(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
@@ -620,6 +689,8 @@ int main(void)
 		T(test_split_sector_bounced),
 		T(test_batch),
 		T(test_garbage_then_reset),
+		T(test_stats),
+		T(test_reset_hook),
 		cmocka_unit_test_setup_teardown(test_read_only, setup_ro,
 						teardown),
 		T(test_ramdisk_sizes),
