@@ -29,9 +29,12 @@ static const struct mac_addr broadcast_mac = {
 	{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 
 static const char *const state_names[] = {
-	[DHCPC_INIT] = "init",		   [DHCPC_SELECTING] = "selecting",
-	[DHCPC_REQUESTING] = "requesting", [DHCPC_BOUND] = "bound",
-	[DHCPC_RENEWING] = "renewing",	   [DHCPC_REBINDING] = "rebinding",
+	[DHCPC_INIT] = "init",
+	[DHCPC_SELECTING] = "selecting",
+	[DHCPC_REQUESTING] = "requesting",
+	[DHCPC_BOUND] = "bound",
+	[DHCPC_RENEWING] = "renewing",
+	[DHCPC_REBINDING] = "rebinding",
 };
 
 const char *dhcp_client_state_name(enum dhcp_client_state s)
@@ -84,8 +87,8 @@ static uint8_t *put_opt32(uint8_t *o, uint8_t code, uint32_t v)
 static uint8_t *put_params(uint8_t *o)
 {
 	static const uint8_t params[] = {
-		DHCP_OPT_NETMASK,   DHCP_OPT_ROUTER,	DHCP_OPT_DNS,
-		DHCP_OPT_LEASE,	    DHCP_OPT_SERVER_ID, DHCP_OPT_T1,
+		DHCP_OPT_NETMASK, DHCP_OPT_ROUTER,    DHCP_OPT_DNS,
+		DHCP_OPT_LEASE,	  DHCP_OPT_SERVER_ID, DHCP_OPT_T1,
 		DHCP_OPT_T2,
 	};
 
@@ -433,8 +436,7 @@ static bool bind(struct dhcp_client *c, const struct dhcp_reply *r,
 }
 
 static enum dhcp_client_event on_offer(struct dhcp_client *c,
-				       const struct dhcp_reply *r,
-				       uint64_t now)
+				       const struct dhcp_reply *r, uint64_t now)
 {
 	uint32_t mask = mask_valid(r->mask) ? r->mask : class_mask(r->yiaddr);
 
@@ -444,8 +446,7 @@ static enum dhcp_client_event on_offer(struct dhcp_client *c,
 		return DHCPC_NOTHING;
 	}
 	c->stats.offers++;
-	c->offer = (struct dhcp_lease){.ip = r->yiaddr,
-				       .server = r->server_id};
+	c->offer = (struct dhcp_lease){.ip = r->yiaddr, .server = r->server_id};
 	c->state = DHCPC_REQUESTING;
 	c->tries = 0;
 	send_message(c, DHCP_REQUEST);
@@ -461,9 +462,8 @@ static bool asked(const struct dhcp_client *c, const struct dhcp_reply *r)
 	return c->state == DHCPC_RENEWING || c->state == DHCPC_REBINDING;
 }
 
-static enum dhcp_client_event on_answer(struct dhcp_client *c,
-					const struct dhcp_reply *r,
-					uint64_t now)
+static enum dhcp_client_event
+on_answer(struct dhcp_client *c, const struct dhcp_reply *r, uint64_t now)
 {
 	bool had = dhcp_client_bound(c);
 

@@ -36,8 +36,8 @@ enum dhcp_client_state {
 
 /* What a frame or a tick changed, for the caller. */
 enum dhcp_client_event {
-	DHCPC_NOT_MINE, /* the frame is no DHCP reply to this client */
-	DHCPC_NOTHING,	/* taken (or a tick), nothing new for the caller */
+	DHCPC_NOT_MINE,	 /* the frame is no DHCP reply to this client */
+	DHCPC_NOTHING,	 /* taken (or a tick), nothing new for the caller */
 	DHCPC_BOUND_NEW, /* an ACK: lease holds the (maybe new) address */
 	DHCPC_LOST,	 /* a NAK or expiry took the address away */
 };
@@ -45,11 +45,11 @@ enum dhcp_client_event {
 /* Addresses in host byte order (IPV4_ADDR(192, 168, 10, 2)). */
 struct dhcp_lease {
 	uint32_t ip, mask;
-	uint32_t router;     /* 0: none given (or not on the subnet) */
-	uint32_t dns;	     /* the first one given; 0: none */
-	uint32_t server;     /* the server identifier */
+	uint32_t router;	    /* 0: none given (or not on the subnet) */
+	uint32_t dns;		    /* the first one given; 0: none */
+	uint32_t server;	    /* the server identifier */
 	struct mac_addr server_mac; /* where its ACK came from */
-	uint32_t lease_secs; /* as given */
+	uint32_t lease_secs;	    /* as given */
 };
 
 struct dhcp_client_stats {
@@ -65,9 +65,9 @@ struct dhcp_client {
 	void *ctx;
 	uint64_t tick; /* ticks per second of `now` */
 	enum dhcp_client_state state;
-	uint32_t xid;	     /* of the exchange going on */
-	unsigned tries;	     /* sends of the current message */
-	uint64_t next_send;  /* when to (re)send */
+	uint32_t xid;	      /* of the exchange going on */
+	unsigned tries;	      /* sends of the current message */
+	uint64_t next_send;   /* when to (re)send */
 	uint64_t t1, t2, end; /* of the lease, in ticks of `now` */
 	struct dhcp_lease offer, lease;
 	uint8_t buf[ETH_FRAME_MAX]; /* a frame being read */

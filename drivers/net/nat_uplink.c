@@ -144,9 +144,7 @@ static enum nat_uplink_addr dhcp_event(struct nat_uplink *nu,
 {
 	switch (e) {
 	case DHCPC_BOUND_NEW: return take_lease(nu);
-	case DHCPC_LOST:
-		nu->running = false;
-		return NAT_UPLINK_ADDR_LOST;
+	case DHCPC_LOST: nu->running = false; return NAT_UPLINK_ADDR_LOST;
 	default: return NAT_UPLINK_ADDR_SAME;
 	}
 }
@@ -190,8 +188,8 @@ enum nat_uplink_addr nat_uplink_poll(struct nat_uplink *nu, unsigned budget,
 	return p.addr;
 }
 
-const struct vswitch_port_stats *nat_uplink_port_stats(
-	const struct nat_uplink *nu)
+const struct vswitch_port_stats *
+nat_uplink_port_stats(const struct nat_uplink *nu)
 {
 	return &nu->sw->ports[nu->port].stats;
 }

@@ -94,7 +94,7 @@ enum nat_uplink_addr nat_uplink_poll(struct nat_uplink *nu, unsigned budget,
 				     uint64_t now);
 
 /* The port's counters, seen from the switch (drivers/net/uplink.h). */
-const struct vswitch_port_stats *nat_uplink_port_stats(
-	const struct nat_uplink *nu);
+const struct vswitch_port_stats *
+nat_uplink_port_stats(const struct nat_uplink *nu);
 
 #endif

@@ -16,11 +16,11 @@
 #include "drivers/net/inet.h"
 #include "drivers/net/nat.h"
 
-#define SEC	1000 /* ticks of `now` per second */
-#define HOST_IP IPV4_ADDR(192, 168, 10, 1)
-#define OUR_IP	IPV4_ADDR(192, 168, 10, 2)
-#define MASK24	IPV4_ADDR(255, 255, 255, 0)
-#define LEASE	28800
+#define SEC	 1000 /* ticks of `now` per second */
+#define HOST_IP	 IPV4_ADDR(192, 168, 10, 1)
+#define OUR_IP	 IPV4_ADDR(192, 168, 10, 2)
+#define MASK24	 IPV4_ADDR(255, 255, 255, 0)
+#define LEASE	 28800
 #define SENT_MAX 8
 
 static struct dhcp_client c;
@@ -254,9 +254,9 @@ static void get_lease(void)
 	assert_int_equal(c.state, DHCPC_REQUESTING);
 	assert_int_equal(check_sent(1, DHCP_REQUEST, bcast, 0, IPV4_BROADCAST),
 			 xid);
-	assert_int_equal(rd32(option(sent_f[1], sent_len[1], DHCP_OPT_REQ_IP) +
-			      2),
-			 OUR_IP);
+	assert_int_equal(
+		rd32(option(sent_f[1], sent_len[1], DHCP_OPT_REQ_IP) + 2),
+		OUR_IP);
 	assert_int_equal(
 		rd32(option(sent_f[1], sent_len[1], DHCP_OPT_SERVER_ID) + 2),
 		HOST_IP);
@@ -324,8 +324,7 @@ static void test_renew(void **state)
 	assert_int_equal(sent, 1);
 	dhcp_client_tick(&c, t1 + ((uint64_t)LEASE * 7 / 8 * SEC - t1) / 2);
 	assert_int_equal(sent, 2);
-	assert_int_equal(feed_r(ack(xid), t1 + 5 * SEC),
-			 DHCPC_BOUND_NEW);
+	assert_int_equal(feed_r(ack(xid), t1 + 5 * SEC), DHCPC_BOUND_NEW);
 	assert_int_equal(c.state, DHCPC_BOUND);
 	assert_int_equal(c.t1, t1 + 5 * SEC + t1); /* from the new ACK */
 }
@@ -334,7 +333,8 @@ static void test_renew(void **state)
  * of the lease the address is lost and a DISCOVER goes out. */
 static void test_rebind_and_expire(void **state)
 {
-	uint64_t t2 = (uint64_t)LEASE / 8 * 7 * SEC, end = (uint64_t)LEASE * SEC;
+	uint64_t t2 = (uint64_t)LEASE / 8 * 7 * SEC,
+		 end = (uint64_t)LEASE * SEC;
 
 	get_lease();
 	dhcp_client_tick(&c, t2 - 1);

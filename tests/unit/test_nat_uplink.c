@@ -34,10 +34,10 @@ struct frames {
 static uint64_t now_ticks;
 static struct vswitch sw;
 static struct nat_uplink nu;
-static struct nat vnet;		   /* the network behind the wire */
-static struct frames wire_rx;	   /* vnet's frames, for the next poll */
-static struct frames vm_rx;	   /* what the switch gave the VM */
-static unsigned wire_sent;	   /* frames the NIC sent */
+static struct nat vnet;	      /* the network behind the wire */
+static struct frames wire_rx; /* vnet's frames, for the next poll */
+static struct frames vm_rx;   /* what the switch gave the VM */
+static unsigned wire_sent;    /* frames the NIC sent */
 static int vm_port;
 static struct dhcp_client vm_dhcp; /* the VM's own DHCP client */
 
@@ -99,19 +99,19 @@ static int setup(void **state)
 	static const struct vswitch_clock clock = {clock_now, NULL};
 	const struct uplink_wire wire = {wire_send, wire_poll, NULL};
 	struct nat_config inside, v = {
-		.gw_mac = vnet_mac,
-		.gw_ip = VNET_IP,
-		.inside_mask = MASK24,
-		.pool_first = OUT_IP,
-		.pool_size = 1,
-		.out_mac = {{0x02, 0, 0, 0, 0, 0x99}},
-		.out_ip = IPV4_ADDR(172, 16, 0, 2),
-		.out_mask = MASK24,
-		.port_first = 1000,
-		.port_count = 10,
-		.to_inside = vnet_out,
-		.to_outside = vnet_out,
-	};
+					  .gw_mac = vnet_mac,
+					  .gw_ip = VNET_IP,
+					  .inside_mask = MASK24,
+					  .pool_first = OUT_IP,
+					  .pool_size = 1,
+					  .out_mac = {{0x02, 0, 0, 0, 0, 0x99}},
+					  .out_ip = IPV4_ADDR(172, 16, 0, 2),
+					  .out_mask = MASK24,
+					  .port_first = 1000,
+					  .port_count = 10,
+					  .to_inside = vnet_out,
+					  .to_outside = vnet_out,
+				  };
 
 	now_ticks = 0;
 	wire_rx.n = vm_rx.n = wire_sent = 0;
