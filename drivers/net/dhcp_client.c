@@ -216,6 +216,26 @@ static void reacquire(struct dhcp_client *c, enum dhcp_client_state to,
 	c->next_send = halfway(c, now, to == DHCPC_RENEWING ? c->t2 : c->end);
 }
 
+/* BOUND, RENEWING, REBINDING: whichever of T1, T2 and the end has
+ * passed (after a long gap between ticks, the latest), or a resend. */
+static enum dhcp_client_event keep_lease(struct dhcp_client *c, uint64_t now)
+{
+	if (now >= c->end) {
+		discover(c, now);
+		return DHCPC_LOST;
+	}
+	if (now >= c->t2 && c->state != DHCPC_REBINDING) {
+		reacquire(c, DHCPC_REBINDING, now);
+	} else if (now >= c->t1 && c->state == DHCPC_BOUND) {
+		reacquire(c, DHCPC_RENEWING, now);
+	} else if (c->state != DHCPC_BOUND && now >= c->next_send) {
+		send_message(c, DHCP_REQUEST);
+		c->next_send = halfway(
+			c, now, c->state == DHCPC_RENEWING ? c->t2 : c->end);
+	}
+	return DHCPC_NOTHING;
+}
+
 enum dhcp_client_event dhcp_client_tick(struct dhcp_client *c, uint64_t now)
 {
 	switch (c->state) {
@@ -237,27 +257,8 @@ enum dhcp_client_event dhcp_client_tick(struct dhcp_client *c, uint64_t now)
 		c->next_send = now + backoff(c);
 		break;
 	case DHCPC_BOUND:
-		if (now >= c->t1)
-			reacquire(c, DHCPC_RENEWING, now);
-		break;
 	case DHCPC_RENEWING:
-		if (now >= c->t2) {
-			reacquire(c, DHCPC_REBINDING, now);
-		} else if (now >= c->next_send) {
-			send_message(c, DHCP_REQUEST);
-			c->next_send = halfway(c, now, c->t2);
-		}
-		break;
-	case DHCPC_REBINDING:
-		if (now >= c->end) {
-			discover(c, now);
-			return DHCPC_LOST;
-		}
-		if (now >= c->next_send) {
-			send_message(c, DHCP_REQUEST);
-			c->next_send = halfway(c, now, c->end);
-		}
-		break;
+	case DHCPC_REBINDING: return keep_lease(c, now);
 	}
 	return DHCPC_NOTHING;
 }

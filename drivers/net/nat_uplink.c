@@ -110,8 +110,9 @@ int nat_uplink_attach(struct nat_uplink *nu, struct vswitch *sw,
 /* ---- the outside address -------------------------------------------- */
 
 /* A lease: the first starts the NAT; a later one with another address
- * moves it there (its translations are forgotten); the same address
- * renewed changes nothing. */
+ * (or after the last was lost) moves it there, keeping its counters
+ * (its translations are forgotten); the same address renewed changes
+ * nothing. */
 static enum nat_uplink_addr take_lease(struct nat_uplink *nu)
 {
 	const struct dhcp_lease *l = &nu->dhcp.lease;
@@ -121,11 +122,15 @@ static enum nat_uplink_addr take_lease(struct nat_uplink *nu)
 	if (nu->running && c->out_ip == l->ip && c->out_mask == l->mask &&
 	    c->out_router == l->router)
 		return NAT_UPLINK_ADDR_SAME;
-	if (nu->running)
-		return nat_set_outside(&nu->nat, l->ip, l->mask, l->router,
-				       &nu->why)
-			       ? NAT_UPLINK_ADDR_BAD
-			       : NAT_UPLINK_ADDR_NEW;
+	if (nu->started) {
+		if (nat_set_outside(&nu->nat, l->ip, l->mask, l->router,
+				    &nu->why)) {
+			nu->running = false;
+			return NAT_UPLINK_ADDR_BAD;
+		}
+		nu->running = true;
+		return NAT_UPLINK_ADDR_NEW;
+	}
 	cfg.out_ip = l->ip;
 	cfg.out_mask = l->mask;
 	cfg.out_router = l->router;
@@ -135,7 +140,7 @@ static enum nat_uplink_addr take_lease(struct nat_uplink *nu)
 		if (nat_init(&nu->nat, &cfg, &nu->why))
 			return NAT_UPLINK_ADDR_BAD;
 	}
-	nu->running = true;
+	nu->started = nu->running = true;
 	return NAT_UPLINK_ADDR_NEW;
 }
 

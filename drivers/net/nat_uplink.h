@@ -55,6 +55,7 @@ struct nat_uplink {
 	int port; /* on sw */
 	struct uplink_wire wire;
 	struct nat_config cfg; /* inside and timeouts; outside from DHCP */
+	bool started;	       /* nat was initialised (a first lease) */
 	bool running;	       /* nat holds a lease's address */
 	struct nat nat;
 	struct dhcp_client dhcp;

@@ -349,6 +349,22 @@ static void test_rebind_and_expire(void **state)
 	check_sent(sent - 1, DHCP_DISCOVER, bcast, 0, IPV4_BROADCAST);
 }
 
+/* A tick long after the last (the poll stalled): the latest deadline
+ * that passed counts, so an expired lease is lost at once. */
+static void test_long_gap(void **state)
+{
+	get_lease();
+	assert_int_equal(dhcp_client_tick(&c, (uint64_t)LEASE / 8 * 7 * SEC),
+			 DHCPC_NOTHING);
+	assert_int_equal(c.state, DHCPC_REBINDING); /* T1 and T2 passed */
+	check_sent(0, DHCP_REQUEST, bcast, OUR_IP, IPV4_BROADCAST);
+	setup(NULL);
+	get_lease();
+	assert_int_equal(dhcp_client_tick(&c, (uint64_t)LEASE * 2 * SEC),
+			 DHCPC_LOST);
+	check_sent(0, DHCP_DISCOVER, bcast, 0, IPV4_BROADCAST);
+}
+
 /* A NAK while requesting starts over; while renewing, loses the
  * address. */
 static void test_nak(void **state)
@@ -509,6 +525,7 @@ int main(void)
 		cmocka_unit_test_setup(test_defaults_from_class, setup),
 		cmocka_unit_test_setup(test_renew, setup),
 		cmocka_unit_test_setup(test_rebind_and_expire, setup),
+		cmocka_unit_test_setup(test_long_gap, setup),
 		cmocka_unit_test_setup(test_nak, setup),
 		cmocka_unit_test_setup(test_retransmit, setup),
 		cmocka_unit_test_setup(test_foreign_and_broken, setup),

@@ -38,6 +38,7 @@ static struct nat vnet;	      /* the network behind the wire */
 static struct frames wire_rx; /* vnet's frames, for the next poll */
 static struct frames vm_rx;   /* what the switch gave the VM */
 static unsigned wire_sent;    /* frames the NIC sent */
+static bool wire_down;	      /* the cable is out: nothing arrives */
 static int vm_port;
 static struct dhcp_client vm_dhcp; /* the VM's own DHCP client */
 
@@ -67,7 +68,8 @@ static void vnet_out(void *ctx, const uint8_t *frame, size_t len)
 static bool wire_send(void *ctx, const uint8_t *frame, size_t len)
 {
 	wire_sent++;
-	nat_from_inside(&vnet, frame, len, now_ticks);
+	if (!wire_down)
+		nat_from_inside(&vnet, frame, len, now_ticks);
 	return true;
 }
 
@@ -115,6 +117,7 @@ static int setup(void **state)
 
 	now_ticks = 0;
 	wire_rx.n = vm_rx.n = wire_sent = 0;
+	wire_down = false;
 	nat_config_timeouts(&v, SEC);
 	assert_int_equal(nat_init(&vnet, &v, NULL), 0);
 	vswitch_init(&sw, &clock, 300 * SEC);
@@ -280,12 +283,47 @@ static void test_queue_full(void **state)
 	assert_int_equal(nu.q_count, 0);
 }
 
+/* The lease runs out with no server to renew it: the NAT stops (the
+ * VMs' frames are dropped, counted) until a new lease, which it takes
+ * up again with its counters. */
+static void test_lease_lost_and_back(void **state)
+{
+	uint8_t f[ETH_FRAME_MAX];
+	uint64_t end;
+
+	get_outside_address();
+	vm_get_address(10);
+	vswitch_send(&sw, vm_port, f, echo_request(f));
+	poll_at(20);
+	poll_at(21);
+	poll_at(22);
+	assert_int_equal(nu.nat.stats.in_translated, 1);
+
+	wire_down = true;
+	end = nu.dhcp.end;
+	assert_int_equal(poll_at(end - 1), NAT_UPLINK_ADDR_SAME);
+	assert_int_equal(nu.dhcp.state, DHCPC_REBINDING);
+	assert_int_equal(poll_at(end), NAT_UPLINK_ADDR_LOST);
+	assert_false(nu.running);
+	vswitch_send(&sw, vm_port, f, echo_request(f));
+	poll_at(end + 1);
+	assert_int_equal(nu.stats.no_address, 1);
+
+	wire_down = false;
+	poll_at(end + 2 * SEC); /* DISCOVER again, OFFER, REQUEST */
+	assert_int_equal(poll_at(end + 2 * SEC + 1), NAT_UPLINK_ADDR_NEW);
+	assert_true(nu.running);
+	assert_int_equal(nu.nat.cfg.out_ip, OUT_IP);
+	assert_int_equal(nu.nat.stats.in_translated, 1); /* kept */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_ping_through_nat, setup),
 		cmocka_unit_test_setup(test_no_address_yet, setup),
 		cmocka_unit_test_setup(test_queue_full, setup),
+		cmocka_unit_test_setup(test_lease_lost_and_back, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
