@@ -53,11 +53,19 @@ enum uplink_kind {
 	UPLINK_E1000, /* the first e1000 on PCI, or the one at `at` */
 };
 
+/* `uplink_mode`: how the VMs reach the outside through the uplink. */
+enum uplink_mode {
+	UPLINK_BRIDGED, /* their own MACs on the wire (the default) */
+	UPLINK_NAT,	/* behind the hypervisor's one address (NAT) */
+};
+
 struct config_uplink {
 	enum uplink_kind kind;
 	bool by_address; /* `uplink = BB:DD.F`: at names the function */
 	struct pci_bdf at;
 	unsigned line; /* of the key, for messages at boot; 0: not set */
+	enum uplink_mode mode;
+	unsigned mode_line; /* of `uplink_mode`; 0: not set */
 };
 
 /* One [vm NAME] section. Filled with the defaults, then with its keys. */

@@ -675,18 +675,39 @@ static int global_uplink(struct parser *p, const struct key *k, const char *v)
 	struct config_uplink *u = &p->cfg->uplink;
 	char why[CONFIG_ERROR_MAX];
 
+	u->by_address = false;
 	if (!strcmp(v, "none")) {
-		*u = (struct config_uplink){.kind = UPLINK_NONE};
+		u->kind = UPLINK_NONE;
+		u->line = 0;
 		return 0;
 	}
-	*u = (struct config_uplink){.kind = UPLINK_E1000, .line = p->line};
+	u->kind = UPLINK_E1000;
+	u->line = p->line;
 	if (!strcmp(v, "e1000"))
 		return 0;
 	if (pci_bdf_parse(v, &u->at, why, sizeof(why))) {
-		*u = (struct config_uplink){.kind = UPLINK_NONE};
+		u->kind = UPLINK_NONE;
+		u->line = 0;
 		return bad(p, k, v, "is neither a NIC model nor a PCI address");
 	}
 	u->by_address = true;
+	return 0;
+}
+
+/* `bridged` or `nat`; that nat has an uplink to use is checked once
+ * the whole file is read (check_uplink). */
+static int global_uplink_mode(struct parser *p, const struct key *k,
+			      const char *v)
+{
+	struct config_uplink *u = &p->cfg->uplink;
+
+	if (!strcmp(v, "bridged"))
+		u->mode = UPLINK_BRIDGED;
+	else if (!strcmp(v, "nat"))
+		u->mode = UPLINK_NAT;
+	else
+		return bad(p, k, v, "is not an uplink mode");
+	u->mode_line = p->line;
 	return 0;
 }
 
@@ -709,6 +730,10 @@ static const struct key global_keys[] = {
 	 .parse = global_uplink,
 	 .expect = "none, e1000 (the first Intel e1000 on PCI) or the PCI "
 		   "address of one such as 00:03.0"},
+	{.name = "uplink_mode",
+	 .parse = global_uplink_mode,
+	 .expect = "bridged (the VMs' own MACs on the wire) or nat (the VMs "
+		   "behind the hypervisor's one address)"},
 };
 
 _Static_assert(ARRAY_SIZE(vm_keys) <= KEYS_MAX &&
@@ -1175,6 +1200,21 @@ static void config_defaults(struct hv_config *cfg)
 	cfg->poweroff = POWEROFF_WHEN_IDLE;
 }
 
+/* NAT mode translates to the uplink's address: it needs an uplink. */
+static void check_uplink(struct parser *p)
+{
+	const struct config_uplink *u = &p->cfg->uplink;
+
+	if (u->mode != UPLINK_NAT || u->kind != UPLINK_NONE)
+		return;
+	p->section = SEC_GLOBAL;
+	p->vm = NULL;
+	fail_at(p, u->mode_line,
+		"key 'uplink_mode': nat needs a host NIC to share; add "
+		"uplink = e1000 (or its PCI address) to [global], or remove "
+		"uplink_mode");
+}
+
 int config_parse(const char *text, size_t size, const char *file,
 		 struct hv_config *cfg, config_diag_fn diag, void *ctx)
 {
@@ -1201,5 +1241,6 @@ int config_parse(const char *text, size_t size, const char *file,
 	check_disks(&p);
 	check_nics(&p);
 	check_passthroughs(&p);
+	check_uplink(&p);
 	return (int)cfg->errors;
 }

@@ -373,7 +373,8 @@ static void uplink_error(const char *what)
 		   hv_config.uplink.line, what);
 }
 
-/* hv.cfg `uplink`: the host e1000 joins the VMs' switch, bridged. */
+/* hv.cfg `uplink`: the host e1000 joins the VMs' switch, bridged or
+ * (`uplink_mode = nat`) behind the NAT. */
 static void host_uplink_init(void)
 {
 	static struct e1000_host e1000;
@@ -405,7 +406,8 @@ static void host_uplink_init(void)
 		return;
 	}
 	/* From here the device may write into dma: it stays allocated. */
-	if (vm_net_add_uplink(&e1000.nic, e1000.name, err, sizeof(err)))
+	if (vm_net_add_uplink(&e1000.nic, e1000.name, u->mode == UPLINK_NAT,
+			      err, sizeof(err)))
 		uplink_error(err);
 }
 

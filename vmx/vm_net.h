@@ -40,21 +40,30 @@ void vm_net_print_usage(const struct vm *vm);
 /* Frames the uplink takes from its receive ring per poll (one ring). */
 #define VM_NET_UPLINK_BUDGET E1000_RX_DESCS
 
+/* NAT mode: how long the boot waits for the outside address. */
+#define VM_NET_NAT_BOOT_WAIT_MS 5000
+
 /*
  * hv.cfg `uplink`: the host's e1000 (brought up, drivers/hw/e1000.h)
- * becomes a port of the switch, bridged: the VMs' frames go out on it
- * as they are, what it receives comes in. name is for messages ("e1000
- * 00:03.0"). Boot CPU, before the VMs are built. 0, or -1 with err.
+ * becomes a port of the switch. Bridged: the VMs' frames go out on it
+ * as they are, what it receives comes in. nat (`uplink_mode = nat`):
+ * the port is the NAT (drivers/net/nat_uplink.h), the VMs' gateway,
+ * and the card's MAC gets the hypervisor's one outside address by
+ * DHCP; the boot waits up to VM_NET_NAT_BOOT_WAIT_MS for it. name is
+ * for messages ("e1000 00:03.0"). Boot CPU, before the VMs are built.
+ * 0, or -1 with err.
  */
-int vm_net_add_uplink(struct e1000 *nic, const char *name, char *err,
+int vm_net_add_uplink(struct e1000 *nic, const char *name, bool nat, char *err,
 		      size_t err_size);
 
 /* Bring what the uplink received into the switch (and so to the VMs'
- * NICs). From the run loop, on one CPU; cheap without an uplink or
- * with nothing received. */
+ * NICs); in NAT mode also run the NAT on the VMs' frames queued since
+ * the last call, and the DHCP client's timers. From the run loop, on
+ * one CPU; cheap without an uplink or with nothing received. */
 void vm_net_poll(void);
 
-/* One log line with the uplink's counters (when there is one). */
+/* The uplink's counters (when there is one); in NAT mode also the
+ * NAT's, its drops by reason. */
 void vm_net_print_uplink(void);
 
 #endif

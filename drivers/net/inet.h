@@ -124,6 +124,9 @@
 #define DHCP_OPT_LEASE	   51
 #define DHCP_OPT_MSG_TYPE  53
 #define DHCP_OPT_SERVER_ID 54
+#define DHCP_OPT_PARAMS	   55 /* parameter request list */
+#define DHCP_OPT_T1	   58 /* renewal time */
+#define DHCP_OPT_T2	   59 /* rebinding time */
 #define DHCP_OPT_END	   255
 #define DHCP_DISCOVER	   1
 #define DHCP_OFFER	   2

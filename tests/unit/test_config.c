@@ -135,6 +135,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.uplink.line, 2);
 	assert_int_equal(parse("[global]\nuplink = none\n"), 0);
 	assert_int_equal(cfg.uplink.kind, UPLINK_NONE);
+	assert_int_equal(cfg.uplink.mode, UPLINK_BRIDGED);
 
 	assert_int_equal(parse("[vm a]\nkernel = k\n"), 0);
 	assert_int_equal(cfg.vm_count, 1);
@@ -272,11 +273,15 @@ static const struct bad_line bad_lines[] = {
 	 "never"},
 	{IN_GLOBAL, "timeslice = 1ms",
 	 "unknown key 'timeslice' in [global]; accepted keys: time_slice, "
-	 "log_level, poweroff, disk_selftest, uplink, module"},
+	 "log_level, poweroff, disk_selftest, uplink, uplink_mode, module"},
 	{IN_GLOBAL, "uplink = eth0",
 	 "key 'uplink': \"eth0\" is neither a NIC model nor a PCI address; "
 	 "expected none, e1000 (the first Intel e1000 on PCI) or the PCI "
 	 "address of one such as 00:03.0"},
+	{IN_GLOBAL, "uplink_mode = routed",
+	 "key 'uplink_mode': \"routed\" is not an uplink mode; expected "
+	 "bridged (the VMs' own MACs on the wire) or nat (the VMs behind the "
+	 "hypervisor's one address)"},
 	{IN_GLOBAL, "uplink = 00:32.0",
 	 "key 'uplink': \"00:32.0\" is neither a NIC model nor a PCI "
 	 "address"},
@@ -366,6 +371,38 @@ static void test_malformed_lines(void **state)
 }
 
 /* A bad value leaves the default (or the earlier value) in place. */
+/* uplink_mode: bridged by default; nat in either order with uplink;
+ * nat without an uplink is an error naming uplink_mode's line. */
+static void test_uplink_mode(void **state)
+{
+	assert_int_equal(parse("[global]\nuplink = e1000\n"), 0);
+	assert_int_equal(cfg.uplink.mode, UPLINK_BRIDGED);
+	assert_int_equal(parse("[global]\nuplink = e1000\nuplink_mode = nat\n"),
+			 0);
+	assert_int_equal(cfg.uplink.mode, UPLINK_NAT);
+	assert_int_equal(cfg.uplink.kind, UPLINK_E1000);
+	assert_int_equal(cfg.uplink.mode_line, 3);
+	assert_int_equal(
+		parse("[global]\nuplink_mode = nat\nuplink = 00:03.0\n"), 0);
+	assert_int_equal(cfg.uplink.mode, UPLINK_NAT);
+	assert_true(cfg.uplink.by_address);
+	assert_int_equal(parse("[global]\nuplink = e1000\nuplink_mode = "
+			       "bridged\n"),
+			 0);
+	assert_int_equal(cfg.uplink.mode, UPLINK_BRIDGED);
+
+	assert_int_equal(parse("[global]\nuplink_mode = nat\n"), 1);
+	assert_string_equal(first_diag,
+			    "hv.cfg:2: key 'uplink_mode': nat needs a host NIC "
+			    "to share; add uplink = e1000 (or its PCI address) "
+			    "to [global], or remove uplink_mode");
+	assert_int_equal(parse("[global]\nuplink = none\nuplink_mode = nat\n"
+			       "[vm a]\nkernel = k\n"),
+			 1);
+	assert_diag("hv.cfg:3: key 'uplink_mode': nat needs a host NIC");
+	assert_true(cfg.vms[0].valid);
+}
+
 static void test_bad_global_keeps_defaults(void **state)
 {
 	assert_int_equal(parse("[global]\ntime_slice = 0us\nlog_level = "
@@ -1117,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_malformed_lines),
 		cmocka_unit_test(test_bad_global_keeps_defaults),
+		cmocka_unit_test(test_uplink_mode),
 		cmocka_unit_test(test_one_bad_vm_among_good_ones),
 		cmocka_unit_test(test_missing_kernel),
 		cmocka_unit_test(test_duplicate_vm_name),
