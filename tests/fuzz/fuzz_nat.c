@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/unit/ref_csum.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/inet.h"
 
@@ -84,25 +85,6 @@ static const uint32_t addrs[8] = {
 static const uint8_t protos[4] = {IPV4_PROTO_UDP, IPV4_PROTO_TCP,
 				  IPV4_PROTO_ICMP, 47};
 
-/* RFC 1071 again, independent of drivers/net/inet_csum.c. */
-static uint16_t ref_sum(const uint8_t *p, size_t len, uint32_t acc)
-{
-	for (size_t i = 0; i < len; i++)
-		acc += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	while (acc > 0xffff)
-		acc = (acc >> 16) + (acc & 0xffff);
-	return (uint16_t)~acc;
-}
-
-static uint32_t pseudo(const uint8_t *ip, uint8_t proto, size_t l4_len)
-{
-	uint32_t acc = proto + (uint32_t)l4_len;
-
-	for (int i = 12; i < 20; i += 2)
-		acc += get_be16(ip + i);
-	return acc;
-}
-
 /* The transport checksum offset of proto, or -1: none checked. */
 static int csum_off(uint8_t proto, size_t l4_len)
 {
@@ -129,7 +111,7 @@ static bool l4_good(const uint8_t *ip, size_t hl, size_t tot)
 		return ref_sum(l4, len, 0) == 0;
 	if (proto == IPV4_PROTO_UDP && get_be16(l4 + off) == 0)
 		return true;
-	return ref_sum(l4, len, pseudo(ip, proto, len)) == 0;
+	return ref_sum(l4, len, ref_pseudo(ip, proto, len)) == 0;
 }
 
 /* Set the header and transport checksums of the IPv4 packet at ip. */
@@ -145,10 +127,10 @@ static void fix_sums(uint8_t *ip)
 	if (off < 0)
 		return;
 	put_be16(l4 + off, 0);
-	put_be16(l4 + off,
-		 proto == IPV4_PROTO_ICMP
-			 ? ref_sum(l4, tot - hl, 0)
-			 : ref_sum(l4, tot - hl, pseudo(ip, proto, tot - hl)));
+	put_be16(l4 + off, proto == IPV4_PROTO_ICMP
+				   ? ref_sum(l4, tot - hl, 0)
+				   : ref_sum(l4, tot - hl,
+					     ref_pseudo(ip, proto, tot - hl)));
 }
 
 /* ---- what the NAT sends --------------------------------------------- */

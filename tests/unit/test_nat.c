@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "tests/unit/support.h"
+#include "tests/unit/ref_csum.h"
 #include "drivers/net/nat.h"
 #include "drivers/net/inet.h"
 #include "drivers/net/inet_csum.h"
@@ -117,15 +118,7 @@ static int setup(void **state)
 
 /* ---- the test's own checksum and frame builders --------------------- */
 
-/* RFC 1071 written out again, byte pair by byte pair. */
-static uint16_t ref_sum(const uint8_t *p, size_t len, uint32_t acc)
-{
-	for (size_t i = 0; i < len; i++)
-		acc += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	while (acc > 0xffff)
-		acc = (acc >> 16) + (acc & 0xffff);
-	return (uint16_t)~acc;
-}
+/* The reference checksum is tests/unit/ref_csum.h's. */
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -149,16 +142,6 @@ static void wr32(uint8_t *p, uint32_t v)
 	wr16(p + 2, (uint16_t)v);
 }
 
-/* The pseudo header's sum for a transport checksum. */
-static uint32_t pseudo(const uint8_t *ip, uint8_t proto, size_t l4_len)
-{
-	uint32_t acc = 0;
-
-	for (int i = 12; i < 20; i += 2)
-		acc += rd16(ip + i);
-	return acc + proto + (uint32_t)l4_len;
-}
-
 /* Whether the IPv4 packet at ip has right header and transport
  * checksums (a UDP checksum of 0 is "none" and fine). */
 static void assert_checksums(const uint8_t *ip)
@@ -177,8 +160,8 @@ static void assert_checksums(const uint8_t *ip)
 			break;
 		/* fallthrough */
 	case IPV4_PROTO_TCP:
-		assert_int_equal(ref_sum(l4, l4_len, pseudo(ip, ip[9], l4_len)),
-				 0);
+		assert_int_equal(
+			ref_sum(l4, l4_len, ref_pseudo(ip, ip[9], l4_len)), 0);
 		break;
 	}
 }
@@ -215,9 +198,9 @@ static size_t ip_frame(uint8_t *f, struct mac_addr dst, struct mac_addr src,
 	if (proto == IPV4_PROTO_ICMP)
 		wr16(t + 2, ref_sum(t, l4_len, 0));
 	else if (proto == IPV4_PROTO_UDP)
-		wr16(t + 6, ref_sum(t, l4_len, pseudo(ip, proto, l4_len)));
+		wr16(t + 6, ref_sum(t, l4_len, ref_pseudo(ip, proto, l4_len)));
 	else if (proto == IPV4_PROTO_TCP)
-		wr16(t + 16, ref_sum(t, l4_len, pseudo(ip, proto, l4_len)));
+		wr16(t + 16, ref_sum(t, l4_len, ref_pseudo(ip, proto, l4_len)));
 	return ETH_HDR_LEN + 20 + l4_len;
 }
 
