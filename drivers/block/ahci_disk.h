@@ -10,16 +10,14 @@
 #ifndef DRIVERS_BLOCK_AHCI_DISK_H
 #define DRIVERS_BLOCK_AHCI_DISK_H
 
-#include "drivers/block/sector_dev.h"
+#include "drivers/block/sector_queue.h"
 #include "drivers/hw/ahci.h"
-#include "lib/spinlock.h"
 
 struct ahci_disk {
 	struct sector_dev dev; /* first: an ahci_disk is a sector device */
 	struct ahci_port *port;
-	struct spinlock lock;		/* guards the queue and cmd */
-	struct sector_req *head, *tail; /* head is at the port */
-	struct ahci_request cmd;	/* the head's request at the port */
+	struct sector_queue queue; /* its requests; the head is at the port */
+	struct ahci_request cmd;   /* the head's request at the port */
 	hpa_t (*virt_to_phys)(const void *va);
 	void (*ahci_poll)(void); /* moves the ports on */
 };

@@ -1,12 +1,11 @@
 /*
- * drivers/block/ata_disk.c - a host ATA disk as a sector device: sector
- * requests queue per disk; the head is handed to the ATA driver as one
- * struct ata_request, and its completion (from the ATA driver's poll,
- * which the device's poll calls) completes the sector request with
- * done(r, 0 or -1) and hands on the next. The ATA driver has logged
- * the error line of a failed request.
- * Any CPU; the disk's lock guards its queue. Pure logic over ata.h, also
- * built into the host unit tests.
+ * drivers/block/ata_disk.c - a host ATA disk as a sector device: its
+ * sector_queue hands the head to the ATA driver as one struct
+ * ata_request, whose completion (from the ATA driver's poll, which the
+ * device's poll calls) finishes the sector request. The ATA driver has
+ * logged the error line of a failed request.
+ * Any CPU; the queue's lock guards it and cmd. Pure logic over ata.h,
+ * also built into the host unit tests.
  * Follows the ATA/ATAPI Command Set (READ/WRITE DMA EXT, FLUSH CACHE
  * EXT) through drivers/hw/ata.c.
  */
@@ -18,12 +17,17 @@ static const enum ata_op ops[] = {
 	[SECTOR_FLUSH] = ATA_OP_FLUSH,
 };
 
-static void cmd_done(struct ata_request *cmd);
-
-/* Hand the head sector request to the drive (the lock is held). */
-static void send_head(struct ata_disk *disk)
+static void cmd_done(struct ata_request *cmd)
 {
-	struct sector_req *req = disk->head;
+	struct ata_disk *disk = cmd->ctx;
+
+	sector_queue_done(&disk->queue, cmd->result == ATA_OK ? 0 : -1);
+}
+
+/* The queue's head to the drive (the queue's lock is held). */
+static void send_head(void *owner, struct sector_req *req)
+{
+	struct ata_disk *disk = owner;
 
 	disk->cmd = (struct ata_request){
 		.op = ops[req->op],
@@ -37,60 +41,14 @@ static void send_head(struct ata_disk *disk)
 	ata_submit(disk->drive, &disk->cmd);
 }
 
-static void cmd_done(struct ata_request *cmd)
-{
-	struct ata_disk *disk = cmd->ctx;
-	struct sector_req *req;
-	int status = cmd->result == ATA_OK ? 0 : -1;
-
-	spin_lock(&disk->lock);
-	req = disk->head;
-	disk->head = req->next;
-	if (!disk->head)
-		disk->tail = NULL;
-	if (disk->head)
-		send_head(disk);
-	spin_unlock(&disk->lock);
-	req->next = NULL;
-	req->done(req, status);
-}
-
-/* What the drive could never do: refused at submit, done not called. */
-static bool req_valid(const struct sector_dev *dev,
-		      const struct sector_req *req)
-{
-	if (req->op == SECTOR_FLUSH)
-		return true;
-	if (req->op != SECTOR_READ && req->op != SECTOR_WRITE)
-		return false;
-	return req->buf && req->count && req->count <= dev->sectors &&
-	       req->sector <= dev->sectors - req->count;
-}
-
 static int disk_submit(struct sector_dev *dev, struct sector_req *req)
 {
-	struct ata_disk *disk = (struct ata_disk *)dev;
-
-	if (!req->done || !req_valid(dev, req))
-		return -1;
-	req->next = NULL;
-	spin_lock(&disk->lock);
-	if (disk->tail)
-		disk->tail->next = req;
-	else
-		disk->head = req;
-	disk->tail = req;
-	if (disk->head == req)
-		send_head(disk);
-	spin_unlock(&disk->lock);
-	return 0;
+	return sector_queue_submit(&((struct ata_disk *)dev)->queue, dev, req);
 }
 
 static void disk_poll(struct sector_dev *dev)
 {
-	struct ata_disk *disk = (struct ata_disk *)dev;
-
-	disk->ata_poll();
+	((struct ata_disk *)dev)->ata_poll();
 }
 
 void ata_disk_init(struct ata_disk *disk, struct ata_drive *drive,
@@ -106,8 +64,8 @@ void ata_disk_init(struct ata_disk *disk, struct ata_drive *drive,
 				.poll = disk_poll,
 			},
 		.drive = drive,
-		.lock = SPINLOCK_INIT,
 		.virt_to_phys = va_to_pa,
 		.ata_poll = poll,
 	};
+	sector_queue_init(&disk->queue, send_head, disk);
 }

@@ -1,7 +1,7 @@
 /*
  * drivers/block/ata_disk.h - a host ATA disk as a sector device
  * (sector_dev.h, the interface the raw and thin image formats sit on):
- * each disk keeps its own queue of sector requests and feeds the ATA
+ * each disk keeps its own queue (drivers/block/sector_queue.h) and feeds the ATA
  * channel one request at a time. submit returns 0 at once; done runs
  * later, from the device's poll (which runs the ATA driver's poll).
  * Any CPU (the queue has a lock); done runs from poll.
@@ -9,16 +9,14 @@
 #ifndef DRIVERS_BLOCK_ATA_DISK_H
 #define DRIVERS_BLOCK_ATA_DISK_H
 
-#include "drivers/block/sector_dev.h"
+#include "drivers/block/sector_queue.h"
 #include "drivers/hw/ata.h"
-#include "lib/spinlock.h"
 
 struct ata_disk {
 	struct sector_dev dev; /* first: an ata_disk is a sector device */
 	struct ata_drive *drive;
-	struct spinlock lock;		/* guards the queue and cmd */
-	struct sector_req *head, *tail; /* head is at the drive */
-	struct ata_request cmd;		/* the head's request at the drive */
+	struct sector_queue queue; /* its requests; the head is at the drive */
+	struct ata_request cmd;	   /* the head's request at the drive */
 	hpa_t (*virt_to_phys)(const void *va);
 	void (*ata_poll)(void); /* moves the drive's channel on */
 };

@@ -2,5 +2,6 @@
 test_ata_SRCS := drivers/hw/ata.c drivers/hw/ata_prd.c \
 		 drivers/hw/ata_taskfile.c drivers/hw/ata_identify.c \
 		 drivers/block/ata_disk.c drivers/block/disk_selftest.c \
-		 drivers/block/raw.c drivers/block/sector_dev.c drivers/block/blk_backend.c \
+		 drivers/block/raw.c drivers/block/sector_dev.c \
+		 drivers/block/sector_queue.c drivers/block/blk_backend.c \
 		 lib/fmt.c lib/log.c
