@@ -17,6 +17,7 @@
  * header).
  */
 #include "drivers/net/dhcp_client.h"
+#include "drivers/net/dhcp_opts.h"
 #include "drivers/net/inet.h"
 #include "drivers/net/inet_csum.h"
 #include "drivers/net/ipv4.h"
@@ -273,9 +274,10 @@ struct dhcp_reply {
 	struct mac_addr from;	/* the frame's source */
 };
 
-static void reply_option(struct dhcp_reply *r, uint8_t code, const uint8_t *v,
-			 uint8_t len)
+static void reply_option(void *ctx, uint8_t code, const uint8_t *v, uint8_t len)
 {
+	struct dhcp_reply *r = ctx;
+
 	if (code == DHCP_OPT_MSG_TYPE && len == 1)
 		r->type = v[0];
 	else if (len < 4)
@@ -300,19 +302,7 @@ static void reply_option(struct dhcp_reply *r, uint8_t code, const uint8_t *v,
  * option runs past the end. */
 static bool reply_options(struct dhcp_reply *r, const uint8_t *b, size_t len)
 {
-	size_t i = DHCP_OPTIONS_OFF;
-
-	while (i < len && b[i] != DHCP_OPT_END) {
-		if (b[i] == DHCP_OPT_PAD) {
-			i++;
-			continue;
-		}
-		if (i + 2 > len || i + 2 + b[i + 1] > len)
-			return false;
-		reply_option(r, b[i], b + i + 2, b[i + 1]);
-		i += 2 + b[i + 1];
-	}
-	return true;
+	return dhcp_options_each(b, len, reply_option, r);
 }
 
 /* The UDP datagram from port 67 to port 68 in c->buf, or NULL; its

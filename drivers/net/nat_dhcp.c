@@ -17,6 +17,7 @@
  * from the MAC it asks for (chaddr): a VM cannot empty the pool by
  * asking for made-up MACs.
  */
+#include "drivers/net/dhcp_opts.h"
 #include "drivers/net/inet.h"
 #include "drivers/net/inet_csum.h"
 #include "drivers/net/nat_internal.h"
@@ -32,9 +33,10 @@ struct dhcp_msg {
 
 /* ---- reading a request ---------------------------------------------- */
 
-static void dhcp_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
-			uint8_t len)
+static void dhcp_option(void *ctx, uint8_t code, const uint8_t *v, uint8_t len)
 {
+	struct dhcp_msg *m = ctx;
+
 	if (code == DHCP_OPT_MSG_TYPE && len == 1)
 		m->type = v[0];
 	else if (code == DHCP_OPT_REQ_IP && len == 4)
@@ -43,23 +45,11 @@ static void dhcp_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 		m->server_id = get_be32(v);
 }
 
-/* RFC 2132 "BOOTP Extension/DHCP Option Field Format": pad, end, or
- * code, length, value; false when an option runs past the end. */
+/* The options of m's message b[0..len); false when one runs past the
+ * end. */
 static bool dhcp_options(struct dhcp_msg *m, const uint8_t *b, size_t len)
 {
-	size_t i = DHCP_OPTIONS_OFF;
-
-	while (i < len && b[i] != DHCP_OPT_END) {
-		if (b[i] == DHCP_OPT_PAD) {
-			i++;
-			continue;
-		}
-		if (i + 2 > len || i + 2 + b[i + 1] > len)
-			return false;
-		dhcp_option(m, b[i], b + i + 2, b[i + 1]);
-		i += 2 + b[i + 1];
-	}
-	return true;
+	return dhcp_options_each(b, len, dhcp_option, m);
 }
 
 static bool dhcp_parse(const struct ipv4_pkt *pkt, const struct mac_addr *src,
