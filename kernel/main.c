@@ -348,7 +348,8 @@ static void host_disks_init(void)
 		if (ide)
 			iommu_attach_host(ide->bdf, "the IDE controller");
 	}
-	prd_page = pmm_alloc_range(&host_pmm, 1, PAGE_SIZE, 4 * GIB);
+	prd_page = pmm_alloc_range(&host_pmm, ATA_HOST_PRD_BYTES / PAGE_SIZE,
+				   ATA_HOST_PRD_BYTES, 4 * GIB);
 	if (prd_page)
 		ata_host_init(&pci_cam_ops, scan, phys_to_virt(prd_page),
 			      prd_page,

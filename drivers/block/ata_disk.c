@@ -38,6 +38,16 @@ static void send_head(void *owner, struct sector_req *req)
 		.done = cmd_done,
 		.ctx = disk,
 	};
+	if (req->segs) { /* sector_queue checked nsegs <= ATA_DISK_SEGS */
+		for (unsigned i = 0; i < req->nsegs; i++)
+			disk->segs[i] = (struct ata_seg){
+				.va = req->segs[i].buf,
+				.pa = disk->virt_to_phys(req->segs[i].buf),
+				.bytes = req->segs[i].bytes,
+			};
+		disk->cmd.segs = disk->segs;
+		disk->cmd.nsegs = req->nsegs;
+	}
 	ata_submit(disk->drive, &disk->cmd);
 }
 
@@ -60,6 +70,7 @@ void ata_disk_init(struct ata_disk *disk, struct ata_drive *drive,
 				.name = drive->name,
 				.sectors = drive->id.sectors,
 				.max_sectors = 0, /* ata.c splits requests */
+				.max_segs = ATA_DISK_SEGS,
 				.submit = disk_submit,
 				.poll = disk_poll,
 			},

@@ -12,11 +12,16 @@
 #include "drivers/block/sector_queue.h"
 #include "drivers/hw/ata.h"
 
+/* Buffers in one request: what one PRD table holds of page-sized ones
+ * (more take several requests, drivers/block/blk_backend.c). */
+#define ATA_DISK_SEGS ATA_PRD_MAX
+
 struct ata_disk {
 	struct sector_dev dev; /* first: an ata_disk is a sector device */
 	struct ata_drive *drive;
 	struct sector_queue queue; /* its requests; the head is at the drive */
 	struct ata_request cmd;	   /* the head's request at the drive */
+	struct ata_seg segs[ATA_DISK_SEGS]; /* cmd's buffers (a list) */
 	hpa_t (*virt_to_phys)(const void *va);
 	void (*ata_poll)(void); /* moves the drive's channel on */
 };

@@ -9,13 +9,16 @@
  */
 #include "drivers/block/blk_backend.h"
 
-void blk_submit(struct blk_backend *b, struct blk_io *io, enum blk_op op,
-		uint64_t sector, void *buf, uint32_t count)
+/* io's fields for a new request (data fields aside). */
+static void io_init(struct blk_io *io, enum blk_op op, uint64_t sector,
+		    uint32_t count)
 {
 	io->op = op;
 	io->sector = sector;
 	io->count = count;
-	io->buf = buf;
+	io->buf = NULL;
+	io->segs = NULL;
+	io->nsegs = 0;
 	io->status = -1;
 	io->finished = false;
 	io->next = NULL;
@@ -23,6 +26,42 @@ void blk_submit(struct blk_backend *b, struct blk_io *io, enum blk_op op,
 	io->stage = 0;
 	io->cursor = 0;
 	io->step.busy = false;
+}
+
+void blk_submit(struct blk_backend *b, struct blk_io *io, enum blk_op op,
+		uint64_t sector, void *buf, uint32_t count)
+{
+	io_init(io, op, sector, count);
+	io->buf = buf;
+	b->submit(b, io);
+}
+
+/* The buffers hold whole sectors, count of them in all. */
+static bool segs_fit(const struct sector_seg *segs, unsigned nsegs,
+		     uint32_t count)
+{
+	uint64_t bytes = 0;
+
+	for (unsigned i = 0; i < nsegs; i++) {
+		if (!segs[i].buf || !segs[i].bytes ||
+		    segs[i].bytes % BLK_SECTOR_SIZE)
+			return false;
+		bytes += segs[i].bytes;
+	}
+	return nsegs && bytes == (uint64_t)count << BLK_SECTOR_SHIFT;
+}
+
+void blk_submit_sg(struct blk_backend *b, struct blk_io *io, enum blk_op op,
+		   uint64_t sector, const struct sector_seg *segs,
+		   unsigned nsegs, uint32_t count)
+{
+	io_init(io, op, sector, count);
+	io->segs = segs;
+	io->nsegs = nsegs;
+	if (!b->sg || op == BLK_FLUSH || !segs_fit(segs, nsegs, count)) {
+		blk_io_finish(io, -1);
+		return;
+	}
 	b->submit(b, io);
 }
 
@@ -61,29 +100,78 @@ static void step_done(struct sector_req *r, int status)
 	__atomic_store_n(&st->done, true, __ATOMIC_RELEASE);
 }
 
+/* The piece's data from the list: the buffers the device takes in one
+ * request (at least two, from a buffer's start, with no sector limit);
+ * else the rest of the first buffer, cut to max_sectors. Its sectors. */
+static uint32_t step_segs(struct blk_step *st, const struct sector_dev *d)
+{
+	unsigned k = MIN(st->nsegs, d->max_segs);
+	uint64_t bytes = 0;
+
+	if (k > 1 && !st->off && !d->max_sectors) {
+		for (unsigned i = 0; i < k; i++)
+			bytes += st->segs[i].bytes;
+		st->req.segs = st->segs;
+		st->req.nsegs = k;
+		st->segs += k;
+		st->nsegs -= k;
+		return (uint32_t)(bytes >> BLK_SECTOR_SHIFT);
+	}
+	bytes = (st->segs[0].bytes - st->off) >> BLK_SECTOR_SHIFT;
+	bytes = d->max_sectors ? MIN(bytes, d->max_sectors) : bytes;
+	st->req.buf = st->segs[0].buf + st->off;
+	st->off += (uint32_t)(bytes << BLK_SECTOR_SHIFT);
+	if (st->off == st->segs[0].bytes) {
+		st->segs++;
+		st->nsegs--;
+		st->off = 0;
+	}
+	return (uint32_t)bytes;
+}
+
+/* The piece's data from the one buffer, cut to max_sectors. */
+static uint32_t step_buf(struct blk_step *st, const struct sector_dev *d)
+{
+	uint32_t n = d->max_sectors ? MIN(st->left, d->max_sectors) : st->left;
+
+	st->req.buf = st->buf;
+	st->buf += (size_t)n << BLK_SECTOR_SHIFT;
+	return n;
+}
+
 /* The next piece of st on its device. */
 static void step_piece(struct blk_step *st)
 {
 	const struct sector_extent *e = st->ext;
-	uint32_t max = e->dev->max_sectors;
-	uint32_t n = max ? MIN(st->left, max) : st->left;
+	uint32_t n = 0;
 
 	st->req = (struct sector_req){
 		.op = st->op,
-		.sector = st->op == SECTOR_FLUSH ? 0 : e->first + st->next,
-		.count = n,
-		.buf = st->op == SECTOR_FLUSH ? NULL : st->buf,
 		.done = step_done,
 		.ctx = st,
 	};
-	st->done = false;
-	st->left -= n;
 	if (st->op != SECTOR_FLUSH) {
+		n = st->segs ? step_segs(st, e->dev) : step_buf(st, e->dev);
+		st->req.sector = e->first + st->next;
+		st->req.count = n;
 		st->next += n;
-		st->buf += (size_t)n << BLK_SECTOR_SHIFT;
+		st->left -= n;
 	}
+	st->done = false;
 	if (e->dev->submit(e->dev, &st->req))
 		step_done(&st->req, -1);
+}
+
+/* Start st (its data fields set): the range is checked first. */
+static void step_start(struct blk_step *st, uint64_t sector, uint32_t count)
+{
+	if (st->op != SECTOR_FLUSH && (!count || count > st->ext->sectors ||
+				       sector > st->ext->sectors - count)) {
+		st->status = -1; /* never outside the extent */
+		st->done = true;
+		return;
+	}
+	step_piece(st);
 }
 
 void blk_step_submit(struct blk_io *io, const struct sector_extent *ext,
@@ -100,13 +188,24 @@ void blk_step_submit(struct blk_io *io, const struct sector_extent *ext,
 		.left = op == SECTOR_FLUSH ? 0 : count,
 		.busy = true,
 	};
-	if (op != SECTOR_FLUSH &&
-	    (!count || count > ext->sectors || sector > ext->sectors - count)) {
-		st->status = -1; /* never outside the extent */
-		st->done = true;
-		return;
-	}
-	step_piece(st);
+	step_start(st, sector, count);
+}
+
+void blk_step_submit_segs(struct blk_io *io, const struct sector_extent *ext,
+			  enum sector_op op, uint64_t sector)
+{
+	struct blk_step *st = &io->step;
+
+	*st = (struct blk_step){
+		.ext = ext,
+		.op = op,
+		.next = sector,
+		.segs = io->segs,
+		.nsegs = io->nsegs,
+		.left = io->count,
+		.busy = true,
+	};
+	step_start(st, sector, io->count);
 }
 
 bool blk_step_take(struct blk_io *io)

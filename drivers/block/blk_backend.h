@@ -35,7 +35,10 @@ struct blk_step {
 	const struct sector_extent *ext;
 	enum sector_op op;
 	uint64_t next; /* the next piece's first sector (in ext) */
-	uint8_t *buf;  /* and where its bytes are */
+	uint8_t *buf;  /* and where its bytes are: in one buffer, or */
+	const struct sector_seg *segs; /* in segs[0] from byte off on, */
+	unsigned nsegs;		       /* then in the other buffers */
+	uint32_t off;
 	uint32_t left; /* sectors after the piece on the device */
 	bool busy;     /* submitted, not yet taken */
 	bool done;     /* the piece is over (set atomically) */
@@ -46,7 +49,9 @@ struct blk_io {
 	enum blk_op op;
 	uint64_t sector;
 	uint32_t count;
-	void *buf;  /* count * 512 bytes */
+	void *buf;		       /* count * 512 bytes; or (NULL) */
+	const struct sector_seg *segs; /* the buffers of blk_submit_sg */
+	unsigned nsegs;
 	int status; /* once finished: 0, or -1 */
 	bool finished;
 
@@ -62,6 +67,7 @@ struct blk_backend {
 	const char *name; /* the image's name, e.g. the boot module */
 	uint64_t sectors; /* capacity */
 	bool read_only;
+	bool sg; /* takes a list of buffers (blk_submit_sg) */
 	/* Start io (op, sector, count, buf set by the caller); it is
 	 * finished now or by a later poll. The range is checked here too. */
 	void (*submit)(struct blk_backend *b, struct blk_io *io);
@@ -78,6 +84,14 @@ static inline bool blk_io_finished(const struct blk_io *io)
 /* Start io on b: its finished flag cleared, then b->submit. */
 void blk_submit(struct blk_backend *b, struct blk_io *io, enum blk_op op,
 		uint64_t sector, void *buf, uint32_t count);
+
+/* The same for a READ or WRITE whose count sectors lie in the buffers
+ * segs[0 .. nsegs) one after the other, each a whole number of sectors
+ * (the caller keeps the list until io is finished); only for a backend
+ * with sg. A list that does not make count sectors fails the request. */
+void blk_submit_sg(struct blk_backend *b, struct blk_io *io, enum blk_op op,
+		   uint64_t sector, const struct sector_seg *segs,
+		   unsigned nsegs, uint32_t count);
 
 /* The backend's side: io is over with status. */
 void blk_io_finish(struct blk_io *io, int status);
@@ -116,6 +130,12 @@ static inline int blk_flush(struct blk_backend *b)
 void blk_step_submit(struct blk_io *io, const struct sector_extent *ext,
 		     enum sector_op op, uint64_t sector, void *buf,
 		     uint32_t count);
+
+/* The same with the data in io's buffers (io->segs): as few requests
+ * as the device takes (all of them in one, up to its max_segs), else
+ * one per buffer. */
+void blk_step_submit_segs(struct blk_io *io, const struct sector_extent *ext,
+			  enum sector_op op, uint64_t sector);
 
 /* io's step is over (its status in io->step.status); takes it: true
  * once per step. Submits the step's next piece when one is due. */

@@ -23,6 +23,11 @@ static bool raw_next(struct raw_disk *r, struct blk_io *io)
 	}
 	if (io->op == BLK_FLUSH)
 		blk_step_submit(io, &r->ext, SECTOR_FLUSH, 0, NULL, 0);
+	else if (io->segs)
+		blk_step_submit_segs(io, &r->ext,
+				     io->op == BLK_READ ? SECTOR_READ
+							: SECTOR_WRITE,
+				     io->sector);
 	else
 		blk_step_submit(io, &r->ext,
 				io->op == BLK_READ ? SECTOR_READ : SECTOR_WRITE,
@@ -84,6 +89,7 @@ int raw_open(struct raw_disk *r, const char *name,
 		.name = name,
 		.sectors = ext->sectors,
 		.read_only = read_only,
+		.sg = true,
 		.submit = raw_submit,
 		.poll = raw_poll,
 	};

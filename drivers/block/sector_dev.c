@@ -25,6 +25,24 @@ bool sector_extent_valid(const struct sector_extent *e)
 	       e->sectors <= e->dev->sectors - e->first;
 }
 
+bool sector_req_buffers_ok(const struct sector_dev *d,
+			   const struct sector_req *r)
+{
+	uint64_t bytes = 0;
+
+	if (!r->segs)
+		return r->buf != NULL;
+	if (r->buf || !r->nsegs || r->nsegs > d->max_segs)
+		return false;
+	for (unsigned i = 0; i < r->nsegs; i++) {
+		if (!r->segs[i].buf || !r->segs[i].bytes ||
+		    r->segs[i].bytes % BLK_SECTOR_SIZE)
+			return false;
+		bytes += r->segs[i].bytes;
+	}
+	return bytes == (uint64_t)r->count << BLK_SECTOR_SHIFT;
+}
+
 static bool in_extent(const struct sector_extent *e, uint64_t sector,
 		      uint32_t count)
 {

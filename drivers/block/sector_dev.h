@@ -23,6 +23,12 @@ enum sector_op {
 	SECTOR_FLUSH, /* sector, count, buf unused */
 };
 
+/* One buffer of a scatter-gather request: a whole number of sectors. */
+struct sector_seg {
+	uint8_t *buf;
+	uint32_t bytes;
+};
+
 struct sector_req;
 /* status: 0 done, -1 I/O error (for a FLUSH: some earlier write may
  * not be stored). */
@@ -32,7 +38,11 @@ struct sector_req {
 	enum sector_op op;
 	uint64_t sector;
 	uint32_t count;
-	void *buf; /* count * 512 bytes */
+	void *buf; /* count * 512 bytes; or */
+	/* the buffers, one after the other (buf NULL): only for a device
+	 * with max_segs >= nsegs */
+	const struct sector_seg *segs;
+	unsigned nsegs;
 	sector_done_fn done;
 	void *ctx; /* the submitter's */
 
@@ -50,6 +60,8 @@ struct sector_dev {
 	const char *name;
 	uint64_t sectors;     /* capacity */
 	uint32_t max_sectors; /* most sectors in one request; 0: no limit */
+	/* most buffers in one request (segs); 0: one buffer (buf) only */
+	unsigned max_segs;
 	/* Start r (in range: the caller checked it). 0 when accepted:
 	 * r->done is then called exactly once, inside submit or later
 	 * from poll. -1 when refused: done is not called. */
@@ -65,6 +77,11 @@ struct sector_extent {
 	uint64_t first;	  /* first sector on dev */
 	uint64_t sectors; /* length */
 };
+
+/* r's data is where d can take it: one buffer, or at most d->max_segs
+ * buffers of whole sectors that make r's count in all. */
+bool sector_req_buffers_ok(const struct sector_dev *d,
+			   const struct sector_req *r);
 
 /* The extent is non-empty and lies inside its device. */
 bool sector_extent_valid(const struct sector_extent *e);

@@ -24,7 +24,8 @@ static bool req_valid(const struct sector_dev *dev,
 		return true;
 	if (req->op != SECTOR_READ && req->op != SECTOR_WRITE)
 		return false;
-	return req->buf && req->count && req->count <= dev->sectors &&
+	return sector_req_buffers_ok(dev, req) && req->count &&
+	       req->count <= dev->sectors &&
 	       req->sector <= dev->sectors - req->count;
 }
 

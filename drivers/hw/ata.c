@@ -218,6 +218,30 @@ static void complete(struct ata_channel *ch, struct ata_request *req,
 		ch->failed++;
 }
 
+/* The request's buffers: its list, or its one buffer as a list. */
+static const struct ata_seg *req_segs(const struct ata_request *r, unsigned *n)
+{
+	*n = r->segs ? r->nsegs : 1;
+	return r->segs ? r->segs : &r->one;
+}
+
+/* Every buffer holds whole sectors, count of them in all. */
+static bool segs_fit(const struct ata_request *r)
+{
+	uint64_t bytes = 0;
+	unsigned n;
+	const struct ata_seg *s = req_segs(r, &n);
+
+	if (!n)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		if (!s[i].va || !s[i].bytes || s[i].bytes % ATA_SECTOR_SIZE)
+			return false;
+		bytes += s[i].bytes;
+	}
+	return bytes == (uint64_t)r->count << ATA_SECTOR_SHIFT;
+}
+
 static int refuse_reason(const struct ata_drive *d, struct ata_request *r,
 			 enum ata_result *res)
 {
@@ -228,13 +252,16 @@ static int refuse_reason(const struct ata_drive *d, struct ata_request *r,
 	}
 	if (r->op == ATA_OP_FLUSH)
 		return 0;
-	if (!r->count || !r->buf) {
+	if (!r->count || !segs_fit(r)) {
 		*res = ATA_EINVAL;
 		return fmt_snprintf(r->error, ATA_ERROR_MAX,
 				    "%s: %s of %u sectors at LBA %lu: %s",
 				    d->name, op_name(r), r->count,
 				    (unsigned long)r->lba,
-				    r->buf ? "no sectors" : "no buffer");
+				    !r->count ? "no sectors"
+				    : r->segs ? "its buffers do not hold "
+						"exactly its sectors"
+					      : "no buffer");
 	}
 	if (r->lba >= d->id.sectors || r->count > d->id.sectors - r->lba) {
 		*res = ATA_ERANGE;
@@ -256,6 +283,11 @@ void ata_submit(struct ata_drive *drive, struct ata_request *req)
 	enum ata_result res = ATA_OK;
 
 	req->drive = drive;
+	req->one = (struct ata_seg){
+		.va = req->buf,
+		.pa = req->buf_pa,
+		.bytes = req->count << ATA_SECTOR_SHIFT,
+	};
 	req->sectors_done = 0;
 	req->chunk = 0;
 	req->pio_done = 0;
@@ -335,10 +367,19 @@ static int prepare(struct ata_channel *ch, struct ata_request *req)
 	}
 	req->chunk = MIN(req->count - req->sectors_done, max);
 	req->xfer = ATA_XFER_PIO;
-	if (d->use_dma &&
-	    ata_prd_build(ch->prd, ATA_PRD_MAX, req->buf_pa + offset,
-			  (uint64_t)req->chunk << ATA_SECTOR_SHIFT) > 0)
-		req->xfer = ATA_XFER_DMA;
+	if (d->use_dma) {
+		unsigned n;
+		const struct ata_seg *segs = req_segs(req, &n);
+		int64_t bytes = ata_prd_build_sg(
+			ch->prd, ATA_PRD_MAX, segs, n, offset,
+			(uint64_t)req->chunk << ATA_SECTOR_SHIFT,
+			ATA_SECTOR_SIZE);
+
+		if (bytes > 0) { /* as much as one PRD table holds */
+			req->chunk = (uint32_t)(bytes >> ATA_SECTOR_SHIFT);
+			req->xfer = ATA_XFER_DMA;
+		}
+	}
 	return ata_taskfile_rw(&req->tf, req->op == ATA_OP_WRITE, req->xfer,
 			       req->lba + req->sectors_done, req->chunk,
 			       d->unit, d->id.lba48);
@@ -484,11 +525,18 @@ static void step_dma(struct ata_channel *ch, uint64_t now)
 		command_done(ch);
 }
 
+/* Where the next sector moved by PIO is: every buffer holds whole
+ * sectors (segs_fit), so a sector lies in one. */
 static void *pio_sector(struct ata_request *req)
 {
-	uint64_t sector = req->sectors_done + req->pio_done;
+	uint64_t off = (uint64_t)(req->sectors_done + req->pio_done)
+		       << ATA_SECTOR_SHIFT;
+	unsigned n, i = 0;
+	const struct ata_seg *segs = req_segs(req, &n);
 
-	return (uint8_t *)req->buf + (sector << ATA_SECTOR_SHIFT);
+	while (off >= segs[i].bytes)
+		off -= segs[i++].bytes;
+	return (uint8_t *)segs[i].va + off;
 }
 
 static void step_pio_in(struct ata_channel *ch, uint64_t now)

@@ -17,12 +17,13 @@
 #define DRIVERS_HW_ATA_H
 
 #include "drivers/hw/ata_identify.h"
+#include "drivers/hw/ata_prd.h"
 #include "drivers/hw/ata_taskfile.h"
 #include "lib/spinlock.h"
 
 #define ATA_ERROR_MAX	  128
 #define ATA_NAME_MAX	  16
-#define ATA_PRD_MAX	  32	  /* a channel's PRD table: 256 bytes */
+#define ATA_PRD_MAX	  256	  /* a channel's PRD table: 2 KiB */
 #define ATA_CHUNK_MAX	  2048	  /* sectors per LBA48 command: 1 MiB */
 #define ATA_TIMEOUT_MS	  5000	  /* a command with no progress fails */
 #define ATA_RESET_HOLD_MS 1	  /* SRST held after a timeout (>= 5 us) */
@@ -65,7 +66,11 @@ struct ata_drive;
  * One request: READ or WRITE of count sectors at lba, or FLUSH. The
  * submitter fills the first group and keeps the request (and buffer)
  * alive until done runs; the driver splits it into commands of at most
- * ATA_CHUNK_MAX sectors.
+ * ATA_CHUNK_MAX sectors, and of what one PRD table describes.
+ * The sectors are either in one buffer (buf, buf_pa), or in a list of
+ * buffers taken one after the other (segs: each a whole number of
+ * sectors, count * 512 bytes in all), which one command's PRD table
+ * gathers from or scatters into.
  */
 struct ata_request {
 	enum ata_op op;
@@ -73,6 +78,8 @@ struct ata_request {
 	uint32_t count; /* sectors; ignored for FLUSH */
 	void *buf;	/* count * 512 bytes, physically contiguous */
 	hpa_t buf_pa;	/* its physical address, for DMA */
+	const struct ata_seg *segs; /* else NULL; then buf is unused */
+	unsigned nsegs;
 	ata_done_fn done;
 	void *ctx; /* the submitter's */
 
@@ -88,6 +95,7 @@ struct ata_request {
 	uint32_t pio_done;	/* sectors of the chunk moved by PIO */
 	struct ata_taskfile tf; /* the command in flight */
 	enum ata_xfer xfer;
+	struct ata_seg one; /* buf, as a list of one buffer */
 };
 
 struct ata_channel;

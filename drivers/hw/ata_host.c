@@ -13,6 +13,10 @@
 #include "lib/string.h"
 
 #define PRD_TABLE_BYTES (ATA_PRD_MAX * sizeof(struct ata_prd))
+_Static_assert(ATA_HOST_PRD_BYTES == ATA_HOST_CHANNELS * PRD_TABLE_BYTES,
+	       "ATA_HOST_PRD_BYTES holds every channel's PRD table");
+_Static_assert(ATA_PRD_BOUNDARY % ATA_HOST_PRD_BYTES == 0,
+	       "the PRD tables, aligned to their size, cross no 64 KiB");
 
 static struct ata_channel channels[ATA_HOST_CHANNELS];
 static uint16_t channel_bdf[ATA_HOST_CHANNELS]; /* its controller */

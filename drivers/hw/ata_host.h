@@ -16,12 +16,16 @@
 
 #define ATA_HOST_CONTROLLERS 2
 #define ATA_HOST_CHANNELS    (2 * ATA_HOST_CONTROLLERS)
+/* The PRD tables of all channels, one after the other: aligned to
+ * their size, none crosses a 64 KiB boundary. */
+#define ATA_HOST_PRD_BYTES (ATA_HOST_CHANNELS * ATA_PRD_MAX * 8)
 
 /*
  * Set up every IDE controller in scan (at most ATA_HOST_CONTROLLERS):
  * enable its I/O decoding and bus mastering, probe its channels, log
- * each controller and each drive in one line. dma_page is one page of
- * memory below 4 GiB at physical dma_page_pa, for the PRD tables;
+ * each controller and each drive in one line. dma_page is
+ * ATA_HOST_PRD_BYTES of memory below 4 GiB at physical dma_page_pa,
+ * aligned to that size, for the PRD tables;
  * ticks_per_ms is the TSC's rate (timeouts). Returns the ATA disks found.
  */
 unsigned ata_host_init(const struct pci_cfg_ops *pci,

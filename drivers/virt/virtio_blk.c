@@ -13,11 +13,15 @@
  * status byte cannot be answered at all: that is a broken driver, and
  * the device needs a reset.
  *
- * A request taken off the queue gets a slot until it is answered. The
- * data moves as one backend request per buffer of the guest's (a run
- * of whole sectors in one buffer), one after the other; a sector split
- * across buffers goes through the slot's bounce sector. Slots finish in
- * any order: the used ring says which request each answer is for.
+ * A request taken off the queue gets a slot until it is answered. When
+ * every buffer of the data holds whole sectors and the backend takes a
+ * list of buffers (a raw image), the data moves as one backend request
+ * (scatter-gather: on an IDE disk, one PRD table gathers from or
+ * scatters into the guest's pages). Else it moves as one backend request
+ * per buffer (a run of whole sectors in one buffer), one after the
+ * other, and a sector split across buffers goes through the slot's
+ * bounce sector. Slots finish in any order: the used ring says which
+ * request each answer is for.
  */
 #include "drivers/virt/virtio_blk.h"
 #include "lib/string.h"
@@ -116,14 +120,58 @@ static uint64_t data_off(const struct virtio_blk_slot *s, uint32_t i)
 	       (uint64_t)i * BLK_SECTOR_SIZE;
 }
 
+/*
+ * The data's buffers as a list in s->segs, when each holds whole
+ * sectors: the writable buffers (IN) up to the status byte, or the
+ * readable ones (OUT) after the header. False when one does not (a
+ * sector split across buffers) or there are none.
+ */
+static bool slot_gather(struct virtio_blk_slot *s)
+{
+	const struct virtq_chain *c = &s->chain;
+	bool in = s->type == VIRTIO_BLK_T_IN;
+	unsigned first = in ? c->readable : 0;
+	unsigned end = in ? c->readable + c->writable : c->readable;
+	uint64_t skip = in ? 0 : VIRTIO_BLK_HDR_SIZE;
+	uint64_t want = (uint64_t)s->count * BLK_SECTOR_SIZE;
+
+	s->nsegs = 0;
+	for (unsigned i = first; i < end && want; i++) {
+		uint64_t len = c->seg[i].len, take;
+
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		take = MIN(len - skip, want);
+		if (take % BLK_SECTOR_SIZE)
+			return false;
+		s->segs[s->nsegs++] = (struct sector_seg){
+			.buf = c->seg[i].p + skip,
+			.bytes = (uint32_t)take,
+		};
+		want -= take;
+		skip = 0;
+	}
+	return s->nsegs && !want;
+}
+
 /* Submit the next run of an IN or OUT (sectors from s->done). */
 static void slot_transfer(struct virtio_blk *b, struct virtio_blk_slot *s)
 {
 	bool in = s->type == VIRTIO_BLK_T_IN;
 	uint8_t *p;
-	uint32_t n = blk_run(&s->chain, in, in ? 0 : VIRTIO_BLK_HDR_SIZE,
-			     s->done, s->count - s->done, &p);
+	uint32_t n;
 
+	s->io_busy = true;
+	if (s->gathered) { /* all of it at once */
+		s->n = s->count;
+		blk_submit_sg(b->backend, &s->io, in ? BLK_READ : BLK_WRITE,
+			      s->sector, s->segs, s->nsegs, s->count);
+		return;
+	}
+	n = blk_run(&s->chain, in, in ? 0 : VIRTIO_BLK_HDR_SIZE, s->done,
+		    s->count - s->done, &p);
 	s->bounced = n == 0;
 	if (s->bounced) {
 		p = s->bounce;
@@ -133,7 +181,6 @@ static void slot_transfer(struct virtio_blk *b, struct virtio_blk_slot *s)
 					 s->bounce, BLK_SECTOR_SIZE);
 	}
 	s->n = n;
-	s->io_busy = true;
 	blk_submit(b->backend, &s->io, in ? BLK_READ : BLK_WRITE,
 		   s->sector + s->done, p, n);
 }
@@ -236,6 +283,7 @@ static bool slot_start(struct virtio_blk *b, struct virtio_blk_slot *s)
 						 : c->write_bytes - 1);
 		if (s->status != VIRTIO_BLK_S_OK)
 			return true;
+		s->gathered = b->backend->sg && slot_gather(s);
 		break;
 	case VIRTIO_BLK_T_FLUSH: break;
 	case VIRTIO_BLK_T_GET_ID:
@@ -270,7 +318,8 @@ static void slot_clear(struct virtio_blk_slot *s)
 	s->type = 0;
 	s->sector = 0;
 	s->count = s->done = s->n = 0;
-	s->bounced = s->io_busy = false;
+	s->bounced = s->io_busy = s->gathered = false;
+	s->nsegs = 0;
 	s->status = VIRTIO_BLK_S_IOERR;
 	s->written = 0;
 }

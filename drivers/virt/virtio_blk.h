@@ -62,12 +62,15 @@ struct virtio_blk_slot {
 	uint32_t done;	  /* of them, transferred */
 	uint32_t n;	  /* the sectors of io */
 	bool bounced;	  /* io goes through bounce (a split sector) */
+	bool gathered;	  /* io is all the data, in segs (one request) */
 	bool io_busy;	  /* io submitted, its answer not yet taken */
 	uint8_t status;	  /* VIRTIO_BLK_S_* once answered */
 	uint32_t written; /* bytes written into the writable part */
 	struct blk_io io;
 	struct virtq_chain chain;
 	uint8_t bounce[BLK_SECTOR_SIZE];
+	struct sector_seg segs[VIRTQ_SEGS_MAX]; /* the data's buffers */
+	unsigned nsegs;
 };
 
 struct virtio_blk {

@@ -66,26 +66,43 @@ static inline void fake_disk_remember(struct fake_disk *d, uint64_t sector,
 	d->npending++;
 }
 
+/* Where sector i of r's data is: in its buffer, or in its list. */
+static inline uint8_t *fake_disk_data(const struct sector_req *r, uint32_t i)
+{
+	size_t off = (size_t)i << BLK_SECTOR_SHIFT;
+	unsigned k = 0;
+
+	if (!r->segs)
+		return (uint8_t *)r->buf + off;
+	while (off >= r->segs[k].bytes)
+		off -= r->segs[k++].bytes;
+	return r->segs[k].buf + off;
+}
+
 static inline int fake_disk_do(struct fake_disk *d, struct sector_req *r)
 {
 	size_t off = (size_t)r->sector << BLK_SECTOR_SHIFT;
-	size_t len = (size_t)r->count << BLK_SECTOR_SHIFT;
 
 	if (d->dead)
 		return -1;
 	switch (r->op) {
-	case SECTOR_READ: memcpy(r->buf, d->cache + off, len); return 0;
+	case SECTOR_READ:
+		for (uint32_t i = 0; i < r->count; i++)
+			memcpy(fake_disk_data(r, i),
+			       d->cache + off + ((size_t)i << BLK_SECTOR_SHIFT),
+			       BLK_SECTOR_SIZE);
+		return 0;
 	case SECTOR_WRITE:
 		if (d->fail_write_sector >= r->sector &&
 		    d->fail_write_sector < r->sector + r->count)
 			return -1;
 		d->writes++;
-		memcpy(d->cache + off, r->buf, len);
-		for (uint32_t i = 0; i < r->count; i++)
-			fake_disk_remember(
-				d, r->sector + i,
-				(uint8_t *)r->buf +
-					((size_t)i << BLK_SECTOR_SHIFT));
+		for (uint32_t i = 0; i < r->count; i++) {
+			memcpy(d->cache + off + ((size_t)i << BLK_SECTOR_SHIFT),
+			       fake_disk_data(r, i), BLK_SECTOR_SIZE);
+			fake_disk_remember(d, r->sector + i,
+					   fake_disk_data(r, i));
+		}
 		return 0;
 	case SECTOR_FLUSH:
 		d->flushes++;
@@ -95,6 +112,20 @@ static inline int fake_disk_do(struct fake_disk *d, struct sector_req *r)
 	return -1;
 }
 
+/* The bytes of r's list of buffers, each a whole number of sectors
+ * (else none). */
+static inline uint64_t fake_disk_seg_bytes(const struct sector_req *r)
+{
+	uint64_t bytes = 0;
+
+	for (unsigned i = 0; i < r->nsegs; i++) {
+		if (r->segs[i].bytes % BLK_SECTOR_SIZE)
+			return 0;
+		bytes += r->segs[i].bytes;
+	}
+	return bytes;
+}
+
 static inline int fake_disk_submit(struct sector_dev *dev, struct sector_req *r)
 {
 	struct fake_disk *d = (struct fake_disk *)dev;
@@ -102,7 +133,10 @@ static inline int fake_disk_submit(struct sector_dev *dev, struct sector_req *r)
 	/* the caller promised a range inside the device */
 	if (r->op != SECTOR_FLUSH &&
 	    (r->count == 0 || r->sector + r->count > dev->sectors ||
-	     (dev->max_sectors && r->count > dev->max_sectors)))
+	     (dev->max_sectors && r->count > dev->max_sectors) ||
+	     (r->segs && (r->buf || r->nsegs > dev->max_segs ||
+			  fake_disk_seg_bytes(r) !=
+				  (uint64_t)r->count << BLK_SECTOR_SHIFT))))
 		abort();
 	if (d->requests++ == d->cut_at)
 		d->dead = true;
@@ -160,6 +194,7 @@ static inline void fake_disk_reuse(struct fake_disk *d, uint64_t sectors)
 	d->dev = old.dev;
 	d->dev.sectors = sectors;
 	d->dev.max_sectors = 0;
+	d->dev.max_segs = 0;
 	d->cache = old.cache;
 	d->durable = old.durable;
 	d->stored = old.stored;

@@ -2,7 +2,9 @@
  * tests/unit/test_raw.c - drivers/block/raw.c on the host, over the fake
  * disk of tests/unit/fake_disk.h: an image that is a run of sectors of
  * a bigger disk (a partition) reads and writes only there, checks every
- * request against its length, and flushes the device.
+ * request against its length, and flushes the device; a request whose
+ * data is a list of buffers reaches the device in as few requests as
+ * the device takes.
  */
 #include "tests/unit/support.h"
 #include "tests/unit/fake_disk.h"
@@ -96,6 +98,121 @@ static void test_device_error(void **state)
 	assert_int_equal(blk_write(&raw.backend, 4, buf, 1), 0);
 }
 
+/* ---- a list of buffers (blk_submit_sg) ---------------------------------- */
+
+#define SG_BUFS 10
+
+/* Ten buffers of 1 or 2 sectors, far apart, filled with a pattern;
+ * returns the sectors they hold. */
+static uint32_t sg_buffers(uint8_t *mem, struct sector_seg *segs)
+{
+	uint32_t sectors = 0;
+
+	for (unsigned i = 0; i < SG_BUFS; i++) {
+		uint32_t n = 1 + i % 2;
+
+		segs[i] = (struct sector_seg){mem + i * 3 * 512, n * 512};
+		for (unsigned j = 0; j < n * 512; j++)
+			segs[i].buf[j] = (uint8_t)(i * 31 + j * 7 + 1);
+		sectors += n;
+	}
+	return sectors;
+}
+
+/* Submit and wait; the request's status. */
+static int sg_io(enum blk_op op, uint64_t sector, const struct sector_seg *segs,
+		 unsigned n, uint32_t count)
+{
+	struct blk_io io;
+
+	blk_submit_sg(&raw.backend, &io, op, sector, segs, n, count);
+	while (!blk_io_finished(&io))
+		raw.backend.poll(&raw.backend);
+	return io.status;
+}
+
+/* The disk's sectors from `first` hold the buffers one after the other. */
+static void assert_disk_holds(uint64_t first, const struct sector_seg *segs,
+			      unsigned n)
+{
+	const uint8_t *at = disk.cache + first * 512;
+
+	for (unsigned i = 0; i < n; i++) {
+		assert_memory_equal(at, segs[i].buf, segs[i].bytes);
+		at += segs[i].bytes;
+	}
+}
+
+/* A device that takes one buffer per request gets one per buffer, and
+ * one buffer larger than max_sectors is cut. */
+static void test_sg_one_request_per_buffer(void **state)
+{
+	static uint8_t mem[SG_BUFS * 3 * 512];
+	struct sector_seg segs[SG_BUFS];
+	uint32_t count = sg_buffers(mem, segs);
+	uint64_t before;
+
+	assert_true(raw.backend.sg);
+	before = disk.requests;
+	assert_int_equal(sg_io(BLK_WRITE, 2, segs, SG_BUFS, count), 0);
+	assert_int_equal(disk.requests - before, SG_BUFS);
+	assert_disk_holds(FIRST + 2, segs, SG_BUFS);
+
+	disk.dev.max_sectors = 1;
+	before = disk.requests;
+	memset(mem, 0, sizeof(mem));
+	assert_int_equal(sg_io(BLK_READ, 2, segs, SG_BUFS, count), 0);
+	assert_int_equal(disk.requests - before, count);
+	assert_disk_holds(FIRST + 2, segs, SG_BUFS);
+}
+
+/* A device that takes lists gets the buffers in as few requests as its
+ * max_segs allows: 10 buffers at 4 a request are 3 requests. */
+static void test_sg_lists_to_the_device(void **state)
+{
+	static uint8_t mem[SG_BUFS * 3 * 512];
+	struct sector_seg segs[SG_BUFS];
+	uint32_t count = sg_buffers(mem, segs);
+	uint64_t before;
+
+	disk.dev.max_segs = 4;
+	before = disk.requests;
+	assert_int_equal(sg_io(BLK_WRITE, 3, segs, SG_BUFS, count), 0);
+	assert_int_equal(disk.requests - before, 3);
+	assert_disk_holds(FIRST + 3, segs, SG_BUFS);
+
+	disk.dev.max_segs = SG_BUFS;
+	disk.deferred = true; /* finished by a later poll */
+	memset(mem, 0, sizeof(mem));
+	before = disk.requests;
+	assert_int_equal(sg_io(BLK_READ, 3, segs, SG_BUFS, count), 0);
+	assert_int_equal(disk.requests - before, 1);
+	assert_disk_holds(FIRST + 3, segs, SG_BUFS);
+}
+
+/* A list that does not make its sectors, or leaves the image, or on a
+ * read-only image, fails; nothing reaches the disk. */
+static void test_sg_refused(void **state)
+{
+	static uint8_t mem[SG_BUFS * 3 * 512];
+	struct sector_seg segs[SG_BUFS];
+	uint32_t count = sg_buffers(mem, segs);
+	struct sector_extent e = {&disk.dev, FIRST, LENGTH};
+
+	disk.dev.max_segs = SG_BUFS;
+	assert_int_equal(sg_io(BLK_WRITE, 0, segs, SG_BUFS, count + 1), -1);
+	assert_int_equal(sg_io(BLK_WRITE, 0, segs, SG_BUFS, count - 1), -1);
+	assert_int_equal(
+		sg_io(BLK_WRITE, LENGTH - count + 1, segs, SG_BUFS, count), -1);
+	assert_int_equal(sg_io(BLK_WRITE, 0, segs, 0, 0), -1);
+	segs[3].bytes = 700; /* not whole sectors */
+	assert_int_equal(sg_io(BLK_READ, 0, segs, 4, 5), -1);
+	segs[3].bytes = 1024;
+	assert_int_equal(raw_open(&raw, "ro", &e, true), 0);
+	assert_int_equal(sg_io(BLK_WRITE, 0, segs, SG_BUFS, count), -1);
+	assert_int_equal(disk.requests, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -105,6 +222,9 @@ int main(void)
 		T(test_bad_extent_refused),
 		T(test_read_only),
 		T(test_device_error),
+		T(test_sg_one_request_per_buffer),
+		T(test_sg_lists_to_the_device),
+		T(test_sg_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -309,11 +309,50 @@ static void count_calls(void)
 	calls = 0;
 }
 
-/* Sectors in one buffer of the guest's reach the backend in one request;
- * each further buffer is one more; a sector split across buffers goes
- * through the bounce buffer on its own. */
+/* Two buffers of the guest's, each of whole sectors. */
+static void write_two_buffers(void)
+{
+	put_hdr(VIRTIO_BLK_T_OUT, 10);
+	for (unsigned i = 0; i < 6 * 512; i++)
+		fake_ram[DATA + i] = (uint8_t)(i * 3 + 1);
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, DATA + 4 * 512, 2 * 512, VIRTQ_DESC_F_NEXT, 2);
+	put_desc(2, DATA, 4 * 512, VIRTQ_DESC_F_NEXT, 3);
+	put_desc(3, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+	make_avail(QSIZE, 0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(fake_ram[STAT], VIRTIO_BLK_S_OK);
+	assert_memory_equal(image + 10 * 512, fake_ram + DATA + 4 * 512,
+			    2 * 512);
+	assert_memory_equal(image + 12 * 512, fake_ram + DATA, 4 * 512);
+}
+
+/* A backend that takes a list of buffers gets a request's data in one
+ * request, whatever the number of buffers, when each holds whole
+ * sectors; a sector split across buffers takes the per-buffer path. */
+static void test_one_call_per_request(void **state)
+{
+	count_calls();
+	assert_true(rd.backend.sg);
+	test_any_layout(state); /* 700 + 325 bytes: a run, then a bounce */
+	assert_int_equal(calls, 2);
+	calls = 0;
+	write_two_buffers();
+	assert_int_equal(calls, 1);
+	calls = 0;
+	assert_int_equal(request(VIRTIO_BLK_T_IN, 1, 8 * 512, NULL),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(calls, 1);
+	assert_memory_equal(fake_ram + DATA, image + 512, 8 * 512);
+}
+
+/* For a backend without lists (a thin image): sectors in one buffer of
+ * the guest's reach the backend in one request; each further buffer is
+ * one more; a sector split across buffers goes through the bounce
+ * buffer on its own. */
 static void test_one_call_per_buffer(void **state)
 {
+	rd.backend.sg = false;
 	count_calls();
 	assert_int_equal(request(VIRTIO_BLK_T_IN, 1, 8 * 512, NULL),
 			 VIRTIO_BLK_S_OK);
@@ -321,22 +360,13 @@ static void test_one_call_per_buffer(void **state)
 	assert_memory_equal(fake_ram + DATA, image + 512, 8 * 512);
 
 	calls = 0;
-	put_hdr(VIRTIO_BLK_T_OUT, 10);
-	for (unsigned i = 0; i < 6 * 512; i++)
-		fake_ram[DATA + i] = (uint8_t)(i * 3 + 1);
-	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
-	put_desc(1, DATA, 2 * 512, VIRTQ_DESC_F_NEXT, 2);
-	put_desc(2, DATA + 2 * 512, 4 * 512, VIRTQ_DESC_F_NEXT, 3);
-	put_desc(3, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
-	make_avail(QSIZE, 0);
-	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	assert_int_equal(fake_ram[STAT], VIRTIO_BLK_S_OK);
+	write_two_buffers();
 	assert_int_equal(calls, 2);
-	assert_memory_equal(image + 10 * 512, fake_ram + DATA, 6 * 512);
 }
 
 static void test_split_sector_bounced(void **state)
 {
+	rd.backend.sg = false;
 	count_calls();
 	test_any_layout(state); /* 700 + 325 bytes: a run, then a bounce */
 	assert_int_equal(calls, 2);
@@ -685,6 +715,7 @@ int main(void)
 		T(test_no_status_byte),
 		T(test_any_layout),
 		T(test_write_split),
+		T(test_one_call_per_request),
 		T(test_one_call_per_buffer),
 		T(test_split_sector_bounced),
 		T(test_batch),
