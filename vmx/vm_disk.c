@@ -15,6 +15,7 @@
 #include "drivers/virt/pc_platform.h"
 #include "kernel/memory.h"
 #include "kernel/pmm.h"
+#include "kernel/tsc.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -22,6 +23,12 @@
 #include "vmx/vm_disk.h"
 
 #define CLAIMS_MAX (VMS_MAX * VM_DISKS_MAX)
+
+/* The longest a disk's answer waits for others before the guest is
+ * interrupted (VIRTIO_BLK_COALESCE, docs/virtio.md): a few requests'
+ * time on a slow disk, so that a driver with many in flight hears of
+ * several at once, and a bound on what that costs one request. */
+#define VM_DISK_IRQ_HOLD_US 10000
 
 /* The host-disk areas VMs have, to refuse overlapping writers. */
 static struct disk_claim {
@@ -305,7 +312,8 @@ static int add_disk(struct vm *vm, unsigned d, const struct boot_info *bi,
 	fmt_snprintf(name, sizeof(name), "vm %s: virtio-blk at 0x%lx", vm->name,
 		     (unsigned long)window_base(disk));
 	virtio_blk_init(&disk->blk, &disk->b.backend, name, window_base(disk),
-			&vm->ram_access);
+			&vm->ram_access,
+			tsc_ns_to_ticks(VM_DISK_IRQ_HOLD_US * 1000ULL));
 	virtio_mmio_set_irq(&disk->blk.mmio, vm_blk_irq, disk);
 	virtio_mmio_set_reset_hook(&disk->blk.mmio, vm_blk_driver_reset, disk);
 	window = virtio_blk_device(&disk->blk);
@@ -352,7 +360,7 @@ bool vm_disk_poll(struct vm *vm)
 
 		if (!virtio_blk_busy(b))
 			continue;
-		virtio_blk_poll(b);
+		virtio_blk_poll(b, rdtsc());
 		busy |= virtio_blk_busy(b);
 	}
 	return busy;

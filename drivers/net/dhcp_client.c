@@ -99,32 +99,6 @@ static uint8_t *put_params(uint8_t *o)
 	return o + sizeof(params);
 }
 
-static void ip_udp_headers(uint8_t *ip, uint32_t src, uint32_t dst,
-			   size_t udp_len)
-{
-	uint8_t *udp = ip + IPV4_HDR_MIN;
-	uint32_t sum;
-	uint16_t csum;
-
-	memset(ip, 0, IPV4_HDR_MIN);
-	ip[IPV4_VER_IHL_OFF] = IPV4_VERSION << 4 | IPV4_HDR_MIN / 4;
-	put_be16(ip + IPV4_TOTLEN_OFF, (uint16_t)(IPV4_HDR_MIN + udp_len));
-	ip[IPV4_TTL_OFF] = IPV4_DEFAULT_TTL;
-	ip[IPV4_PROTO_OFF] = IPV4_PROTO_UDP;
-	put_be32(ip + IPV4_SRC_OFF, src);
-	put_be32(ip + IPV4_DST_OFF, dst);
-	put_be16(ip + IPV4_CSUM_OFF, inet_csum(ip, IPV4_HDR_MIN));
-
-	put_be16(udp + UDP_SPORT_OFF, DHCP_CLIENT_PORT);
-	put_be16(udp + UDP_DPORT_OFF, DHCP_SERVER_PORT);
-	put_be16(udp + UDP_LEN_OFF, (uint16_t)udp_len);
-	put_be16(udp + UDP_CSUM_OFF, 0);
-	sum = inet_csum_add(0, ip + IPV4_SRC_OFF, 8); /* pseudo header */
-	sum += IPV4_PROTO_UDP + (uint32_t)udp_len;
-	csum = inet_csum_fold(inet_csum_add(sum, udp, udp_len));
-	put_be16(udp + UDP_CSUM_OFF, csum ? csum : 0xffff);
-}
-
 /* RFC 2131 "DHCP client behavior", table "Fields and options used by
  * DHCP clients": a DISCOVER, or a REQUEST as the state asks (SELECTING
  * names the offer and its server; RENEWING and REBINDING put the
@@ -162,8 +136,8 @@ static void send_message(struct dhcp_client *c, uint8_t type)
 	       MAC_ADDR_LEN);
 	memcpy(f + ETH_SRC_OFF, c->mac.b, MAC_ADDR_LEN);
 	put_be16(f + ETH_TYPE_OFF, ETH_TYPE_IPV4);
-	ip_udp_headers(ip, have ? c->lease.ip : 0, dst,
-		       UDP_HDR_LEN + DHCP_MIN_LEN);
+	ipv4_udp_headers(ip, have ? c->lease.ip : 0, dst, DHCP_CLIENT_PORT,
+			 DHCP_SERVER_PORT, UDP_HDR_LEN + DHCP_MIN_LEN);
 	if (type == DHCP_DISCOVER)
 		c->stats.discovers++;
 	else

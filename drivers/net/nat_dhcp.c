@@ -20,6 +20,7 @@
 #include "drivers/net/dhcp_opts.h"
 #include "drivers/net/inet.h"
 #include "drivers/net/inet_csum.h"
+#include "drivers/net/ipv4.h"
 #include "drivers/net/nat_internal.h"
 #include "lib/string.h"
 
@@ -184,33 +185,6 @@ static uint32_t reply_dest(const struct dhcp_msg *m, uint8_t type,
 	return yiaddr;
 }
 
-static void ip_udp_headers(const struct nat *nat, uint8_t *ip, uint32_t dst,
-			   size_t udp_len)
-{
-	uint8_t *udp = ip + IPV4_HDR_MIN;
-	uint32_t sum;
-	uint16_t csum;
-
-	memset(ip, 0, IPV4_HDR_MIN);
-	ip[IPV4_VER_IHL_OFF] = IPV4_VERSION << 4 | IPV4_HDR_MIN / 4;
-	put_be16(ip + IPV4_TOTLEN_OFF, (uint16_t)(IPV4_HDR_MIN + udp_len));
-	ip[IPV4_TTL_OFF] = IPV4_DEFAULT_TTL;
-	ip[IPV4_PROTO_OFF] = IPV4_PROTO_UDP;
-	put_be32(ip + IPV4_SRC_OFF, nat->cfg.gw_ip);
-	put_be32(ip + IPV4_DST_OFF, dst);
-	put_be16(ip + IPV4_CSUM_OFF, inet_csum(ip, IPV4_HDR_MIN));
-
-	put_be16(udp + UDP_SPORT_OFF, DHCP_SERVER_PORT);
-	put_be16(udp + UDP_DPORT_OFF, DHCP_CLIENT_PORT);
-	put_be16(udp + UDP_LEN_OFF, (uint16_t)udp_len);
-	put_be16(udp + UDP_CSUM_OFF, 0);
-	/* The pseudo header: both addresses, protocol, UDP length. */
-	sum = inet_csum_add(0, ip + IPV4_SRC_OFF, 8);
-	sum += IPV4_PROTO_UDP + (uint32_t)udp_len;
-	csum = inet_csum_fold(inet_csum_add(sum, udp, udp_len));
-	put_be16(udp + UDP_CSUM_OFF, csum ? csum : 0xffff);
-}
-
 static void dhcp_reply(struct nat *nat, const struct dhcp_msg *m, uint8_t type,
 		       uint32_t yiaddr)
 {
@@ -235,7 +209,8 @@ static void dhcp_reply(struct nat *nat, const struct dhcp_msg *m, uint8_t type,
 
 	nat_eth_header(f, dst == IPV4_BROADCAST ? &bcast : &m->chaddr,
 		       &nat->cfg.gw_mac, ETH_TYPE_IPV4);
-	ip_udp_headers(nat, ip, dst, UDP_HDR_LEN + DHCP_MIN_LEN);
+	ipv4_udp_headers(ip, nat->cfg.gw_ip, dst, DHCP_SERVER_PORT,
+			 DHCP_CLIENT_PORT, UDP_HDR_LEN + DHCP_MIN_LEN);
 	nat->cfg.to_inside(nat->cfg.ctx, f,
 			   ETH_HDR_LEN + IPV4_HDR_MIN + UDP_HDR_LEN +
 				   DHCP_MIN_LEN);

@@ -67,6 +67,8 @@ static void blk_reset(void *dev)
 {
 	struct virtio_blk *b = to_blk(dev);
 
+	b->signalled = 0; /* the queue's used index starts again at 0 */
+
 	for (unsigned i = 0; i < VIRTIO_BLK_SLOTS; i++)
 		if (b->slots[i].busy)
 			b->slots[i].orphan = true;
@@ -345,7 +347,11 @@ static bool take_request(struct virtio_blk *b, struct virtq *q)
 {
 	struct virtio_blk_slot *s = free_slot(b);
 
-	if (!s || !queue_live(b, q) || virtq_pop(q, &s->chain) != VIRTQ_CHAIN)
+	if (!s || !queue_live(b, q))
+		return false;
+	/* with requests on the backend, the next poll looks at the ring */
+	virtq_set_quiet(q, b->busy != 0);
+	if (virtq_pop(q, &s->chain) != VIRTQ_CHAIN)
 		return false;
 	if (s->chain.write_bytes == 0) {
 		virtio_mmio_fail(&b->mmio,
@@ -361,29 +367,56 @@ static bool take_request(struct virtio_blk *b, struct virtq *q)
 	return true;
 }
 
+/* Answer the slots the backend has finished; true if any. */
+static bool answer_finished(struct virtio_blk *b, struct virtq *q)
+{
+	bool moved = false;
+
+	for (unsigned i = 0; i < VIRTIO_BLK_SLOTS; i++) {
+		struct virtio_blk_slot *s = &b->slots[i];
+
+		if (s->busy && slot_advance(b, s)) {
+			slot_answer(b, s, q);
+			moved = true;
+		}
+	}
+	return moved;
+}
+
+/* The interrupt for the answers since the last one, if the driver
+ * wants it and none should wait for others (VIRTIO_BLK_COALESCE). */
+static void blk_signal(struct virtio_blk *b, struct virtq *q)
+{
+	uint16_t waiting = (uint16_t)(q->used_idx - b->signalled);
+
+	if (!waiting)
+		return;
+	if (waiting == 1 && b->hold_ticks && q->used_idx != b->signalled)
+		if (b->held_since == UINT64_MAX)
+			b->held_since = b->now;
+	if (b->busy && b->hold_ticks && waiting < VIRTIO_BLK_COALESCE &&
+	    b->now - b->held_since < b->hold_ticks)
+		return; /* more answers are coming: one interrupt for all */
+	virtio_mmio_used(&b->mmio, q, b->signalled);
+	b->signalled = q->used_idx;
+	b->held_since = UINT64_MAX;
+}
+
 /*
  * Answer the slots the backend has finished, then take requests into
  * free slots, until nothing moves; at most a queue's worth of new
  * requests per call, so that a driver adding requests as we go cannot
- * keep the CPU here. Then the interrupt, if the driver wants one.
+ * keep the CPU here. While requests are on the backend, the driver need
+ * not notify: the next poll looks at the ring. Then the interrupt.
  */
 static void blk_work(struct virtio_blk *b)
 {
 	struct virtq *q = &b->mmio.queues[0];
-	uint16_t old_used = q->used_idx;
 	unsigned budget = q->size;
 	bool moved;
 
 	do {
-		moved = false;
-		for (unsigned i = 0; i < VIRTIO_BLK_SLOTS; i++) {
-			struct virtio_blk_slot *s = &b->slots[i];
-
-			if (s->busy && slot_advance(b, s)) {
-				slot_answer(b, s, q);
-				moved = true;
-			}
-		}
+		moved = answer_finished(b, q);
 		while (budget && take_request(b, q)) {
 			budget--;
 			moved = true;
@@ -391,8 +424,7 @@ static void blk_work(struct virtio_blk *b)
 	} while (moved && budget);
 	if (q->broken)
 		virtio_mmio_fail(&b->mmio, "queue %u: %s", q->index, q->error);
-	if (q->used_idx != old_used)
-		virtio_mmio_used(&b->mmio, q, old_used);
+	blk_signal(b, q);
 }
 
 static void blk_notify(void *dev, struct virtio_mmio *m, struct virtq *q)
@@ -402,10 +434,11 @@ static void blk_notify(void *dev, struct virtio_mmio *m, struct virtq *q)
 	blk_work(to_blk(dev));
 }
 
-bool virtio_blk_poll(struct virtio_blk *b)
+bool virtio_blk_poll(struct virtio_blk *b, uint64_t now)
 {
 	if (!spin_trylock(&b->lock))
 		return false;
+	b->now = now;
 	if (b->busy) {
 		if (b->backend->poll)
 			b->backend->poll(b->backend);
@@ -433,10 +466,13 @@ static const struct virtio_device_ops virtio_blk_ops = {
 };
 
 void virtio_blk_init(struct virtio_blk *b, struct blk_backend *backend,
-		     const char *name, gpa_t base, const struct guest_ram *ram)
+		     const char *name, gpa_t base, const struct guest_ram *ram,
+		     uint64_t hold_ticks)
 {
 	memset(b, 0, sizeof(*b));
 	b->backend = backend;
+	b->hold_ticks = hold_ticks;
+	b->held_since = UINT64_MAX;
 	b->lock = (struct spinlock)SPINLOCK_INIT;
 	virtio_mmio_init(&b->mmio, &virtio_blk_ops, b, name, base, ram);
 }

@@ -5,7 +5,9 @@
  * queue notify (at most one queue's worth per notify) and handed to the
  * backend; a RAM image answers at once, a host disk later:
  * virtio_blk_poll, from the run loop of any CPU, finishes them and
- * interrupts the guest. The device's lock serializes its window, its
+ * interrupts the guest. While requests are on the backend the device
+ * takes new ones off the ring at each poll, so it tells the driver not
+ * to notify (virtq_set_quiet), and it coalesces interrupts. The device's lock serializes its window, its
  * poll and its backend (a VM's vCPUs run on several CPUs). On the host
  * in tests/unit/test_virtio_blk.c and tests/fuzz/fuzz_virtqueue.c.
  * virtio 1.1 spec: "Block Device" ("Feature bits", "Device configuration
@@ -52,6 +54,16 @@
  * more stay on the available ring until one is answered. */
 #define VIRTIO_BLK_SLOTS 8
 
+/*
+ * Interrupt coalescing: while other requests are still on the backend,
+ * answers are put on the used ring at once but the interrupt waits
+ * until VIRTIO_BLK_COALESCE of them are there, or the oldest has waited
+ * the device's hold time (virtio_blk_init), or no request is left on
+ * the backend. A driver that keeps many requests in flight is then
+ * interrupted once per several answers (docs/virtio.md).
+ */
+#define VIRTIO_BLK_COALESCE (VIRTIO_BLK_SLOTS / 2)
+
 /* One request taken off the queue, until it is answered. */
 struct virtio_blk_slot {
 	bool busy;   /* holds a request */
@@ -80,11 +92,18 @@ struct virtio_blk {
 	unsigned busy;	      /* slots in use (read without the lock) */
 	struct virtio_blk_slot slots[VIRTIO_BLK_SLOTS];
 	uint64_t requests, errors; /* answered; of them, not S_OK */
+	/* coalescing: the used index at the last interrupt decision, when
+	 * the oldest answer since then was pushed, the longest it waits */
+	uint16_t signalled;
+	uint64_t held_since, now, hold_ticks;
 };
 
-/* A disk on backend, its window at base; name is for messages. */
+/* A disk on backend, its window at base; name is for messages.
+ * hold_ticks: the longest an answer's interrupt waits for others (in
+ * the clock of virtio_blk_poll); 0: none waits. */
 void virtio_blk_init(struct virtio_blk *b, struct blk_backend *backend,
-		     const char *name, gpa_t base, const struct guest_ram *ram);
+		     const char *name, gpa_t base, const struct guest_ram *ram,
+		     uint64_t hold_ticks);
 
 /* The register window for the VM's MMIO bus: each access holds the
  * device's lock. */
@@ -101,8 +120,9 @@ static inline bool virtio_blk_busy(const struct virtio_blk *b)
 void virtio_blk_reset(struct virtio_blk *b);
 
 /* Finish what the backend has done: answer those requests, take more
- * off the queue, interrupt the guest. Any CPU; false (nothing done)
- * when another CPU holds the device. */
-bool virtio_blk_poll(struct virtio_blk *b);
+ * off the queue, interrupt the guest (coalesced: above). now is the
+ * time (any clock that counts up; the TSC on the hypervisor). Any CPU;
+ * false (nothing done) when another CPU holds the device. */
+bool virtio_blk_poll(struct virtio_blk *b, uint64_t now);
 
 #endif

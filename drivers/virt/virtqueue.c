@@ -88,6 +88,7 @@ bool virtq_enable(struct virtq *q, const struct guest_ram *ram)
 
 	q->ram = ram;
 	q->last_avail = q->used_idx = 0;
+	q->quiet = false;
 	if (n == 0 || n > VIRTQ_SIZE_MAX || (n & (n - 1))) {
 		virtq_fail(q, "size %u is not a power of 2 from 1 to %u", n,
 			   VIRTQ_SIZE_MAX);
@@ -226,17 +227,28 @@ static enum virtq_pop_status walk_chain(struct virtq *q, struct virtq_chain *c)
 }
 
 /* How many entries the driver has made available beyond ours; with
- * VIRTIO_F_EVENT_IDX, asks to be notified of the next one first. */
+ * VIRTIO_F_EVENT_IDX and not quiet, asks to be notified of the next one
+ * first, then looks again. */
 static uint16_t pending(struct virtq *q)
 {
 	uint16_t n = (uint16_t)(load16(q->avail + 2) - q->last_avail);
 
-	if (n || !q->event_idx)
+	if (n || !q->event_idx || q->quiet)
 		return n;
 	store16(q->used + RING_HDR + VIRTQ_USED_ELEM_SIZE * q->size,
 		q->last_avail);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return (uint16_t)(load16(q->avail + 2) - q->last_avail);
+}
+
+void virtq_set_quiet(struct virtq *q, bool quiet)
+{
+	if (!q->enabled || q->broken || q->quiet == quiet)
+		return;
+	q->quiet = quiet;
+	if (!q->event_idx) /* the flag; event_idx: pending() */
+		store16(q->used, quiet ? VIRTQ_USED_F_NO_NOTIFY : 0);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the next look */
 }
 
 enum virtq_pop_status virtq_pop(struct virtq *q, struct virtq_chain *c)

@@ -74,6 +74,7 @@ struct virtq {
 	bool indirect;	/* VIRTIO_F_INDIRECT_DESC */
 	/* State while enabled. */
 	bool enabled, broken;
+	bool quiet; /* the device looks at the ring by itself: no notify */
 	uint16_t last_avail;	      /* the next available entry to take */
 	uint16_t used_idx;	      /* our copy of used->idx */
 	uint8_t *desc, *avail, *used; /* the rings, in guest RAM */
@@ -96,6 +97,17 @@ bool virtq_enable(struct virtq *q, const struct guest_ram *ram);
 
 /* Take the next chain off the available ring and check all of it. */
 enum virtq_pop_status virtq_pop(struct virtq *q, struct virtq_chain *chain);
+
+/*
+ * Available Buffer Notification Suppression: quiet when the device will
+ * look at the available ring again by itself (it has requests in
+ * flight and is polled), so the driver need not notify it of new ones
+ * (VIRTQ_USED_F_NO_NOTIFY; with VIRTIO_F_EVENT_IDX, avail_event is left
+ * behind). Not quiet: the next virtq_pop that finds the ring empty asks
+ * for a notification of the next entry, and looks once more after
+ * asking, so an entry added meanwhile is not missed.
+ */
+void virtq_set_quiet(struct virtq *q, bool quiet);
 
 /* Give a chain back: `len` bytes were written into its writable part. */
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len);

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/unit/ref_csum.h"
 #include "drivers/net/dhcp_client.h"
 #include "drivers/net/inet.h"
 
@@ -45,24 +46,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct dhcp_client c;
 static const struct mac_addr our_mac = {{0x52, 0x54, 0, 0x12, 0x34, 0x56}};
 
-static uint16_t ref_sum(const uint8_t *p, size_t len, uint32_t acc)
-{
-	for (size_t i = 0; i < len; i++)
-		acc += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	while (acc > 0xffff)
-		acc = (acc >> 16) + (acc & 0xffff);
-	return (uint16_t)~acc;
-}
-
-static uint32_t udp_pseudo(const uint8_t *ip, size_t udp_len)
-{
-	uint32_t acc = IPV4_PROTO_UDP + (uint32_t)udp_len;
-
-	for (int i = 12; i < 20; i += 2)
-		acc += get_be16(ip + i);
-	return acc;
-}
-
 static void check_sent(void *ctx, const uint8_t *f, size_t len)
 {
 	const uint8_t *ip = f + ETH_HDR_LEN, *udp = ip + IPV4_HDR_MIN;
@@ -76,7 +59,8 @@ static void check_sent(void *ctx, const uint8_t *f, size_t len)
 	CHECK(get_be16(ip + IPV4_TOTLEN_OFF) == len - ETH_HDR_LEN);
 	udp_len = get_be16(udp + UDP_LEN_OFF);
 	CHECK(udp_len == len - ETH_HDR_LEN - IPV4_HDR_MIN);
-	CHECK(ref_sum(udp, udp_len, udp_pseudo(ip, udp_len)) == 0);
+	CHECK(ref_sum(udp, udp_len, ref_pseudo(ip, IPV4_PROTO_UDP, udp_len)) ==
+	      0);
 	CHECK(get_be16(udp + UDP_SPORT_OFF) == DHCP_CLIENT_PORT);
 	CHECK(get_be16(udp + UDP_DPORT_OFF) == DHCP_SERVER_PORT);
 	CHECK(f[MSG_OFF + DHCP_OP_OFF] == DHCP_BOOTREQUEST);
@@ -140,8 +124,9 @@ static size_t dress(uint8_t *f, uint8_t ctl, const uint8_t *p, size_t n)
 	put_be16(udp + UDP_SPORT_OFF, DHCP_SERVER_PORT);
 	put_be16(udp + UDP_DPORT_OFF, DHCP_CLIENT_PORT);
 	put_be16(udp + UDP_LEN_OFF, (uint16_t)udp_len);
-	put_be16(udp + UDP_CSUM_OFF,
-		 ref_sum(udp, udp_len, udp_pseudo(ip, udp_len)));
+	put_be16(
+		udp + UDP_CSUM_OFF,
+		ref_sum(udp, udp_len, ref_pseudo(ip, IPV4_PROTO_UDP, udp_len)));
 	return ETH_HDR_LEN + IPV4_HDR_MIN + udp_len;
 }
 

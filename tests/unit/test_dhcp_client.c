@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "tests/unit/support.h"
+#include "tests/unit/ref_csum.h"
 #include "drivers/net/dhcp_client.h"
 #include "drivers/net/inet.h"
 #include "drivers/net/nat.h"
@@ -48,38 +49,6 @@ static int setup(void **state)
 
 /* ---- the test's own reading and writing ----------------------------- */
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)rd16(p) << 16 | rd16(p + 2);
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	wr16(p, (uint16_t)(v >> 16));
-	wr16(p + 2, (uint16_t)v);
-}
-
-/* RFC 1071 again, byte by byte. */
-static uint16_t ref_sum(const uint8_t *p, size_t len, uint32_t acc)
-{
-	for (size_t i = 0; i < len; i++)
-		acc += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	while (acc > 0xffff)
-		acc = (acc >> 16) + (acc & 0xffff);
-	return (uint16_t)~acc;
-}
-
 /* Offsets in a frame the client sent (no IP options). */
 #define IP  ETH_HDR_LEN
 #define UDP (IP + IPV4_HDR_MIN)
@@ -109,7 +78,6 @@ static uint32_t check_sent(unsigned i, uint8_t type, struct mac_addr eth_dst,
 {
 	const uint8_t *f = sent_f[i];
 	size_t len = sent_len[i];
-	uint32_t ps = 0;
 	const uint8_t *o;
 
 	assert_true(i < sent);
@@ -121,10 +89,10 @@ static uint32_t check_sent(unsigned i, uint8_t type, struct mac_addr eth_dst,
 	assert_int_equal(rd32(f + IP + IPV4_SRC_OFF), src);
 	assert_int_equal(rd32(f + IP + IPV4_DST_OFF), dst);
 	assert_int_equal(rd16(f + IP + IPV4_TOTLEN_OFF), len - IP);
-	for (int k = 12; k < 20; k += 2)
-		ps += rd16(f + IP + k);
-	ps += IPV4_PROTO_UDP + rd16(f + UDP + UDP_LEN_OFF);
-	assert_int_equal(ref_sum(f + UDP, len - UDP, ps), 0);
+	assert_int_equal(rd16(f + UDP + UDP_LEN_OFF), len - UDP);
+	assert_int_equal(ref_sum(f + UDP, len - UDP,
+				 ref_pseudo(f + IP, IPV4_PROTO_UDP, len - UDP)),
+			 0);
 	assert_int_equal(rd16(f + UDP), DHCP_CLIENT_PORT);
 	assert_int_equal(rd16(f + UDP + 2), DHCP_SERVER_PORT);
 	assert_int_equal(f[MSG + DHCP_OP_OFF], DHCP_BOOTREQUEST);
@@ -152,7 +120,6 @@ static size_t build(uint8_t *f, const struct reply *r)
 {
 	uint8_t *b = f + MSG, *o = b + DHCP_OPTIONS_OFF;
 	size_t udp_len = UDP_HDR_LEN + DHCP_MIN_LEN;
-	uint32_t ps = 0;
 
 	memset(f, 0, MSG + DHCP_MIN_LEN);
 	memcpy(f, r->dst_mac.b, 6);
@@ -191,10 +158,8 @@ static size_t build(uint8_t *f, const struct reply *r)
 	wr16(f + UDP, DHCP_SERVER_PORT);
 	wr16(f + UDP + 2, DHCP_CLIENT_PORT);
 	wr16(f + UDP + 4, (uint16_t)udp_len);
-	for (int k = 12; k < 20; k += 2)
-		ps += rd16(f + IP + k);
-	ps += IPV4_PROTO_UDP + (uint32_t)udp_len;
-	wr16(f + UDP + 6, ref_sum(f + UDP, udp_len, ps));
+	wr16(f + UDP + 6, ref_sum(f + UDP, udp_len,
+				  ref_pseudo(f + IP, IPV4_PROTO_UDP, udp_len)));
 	return MSG + DHCP_MIN_LEN;
 }
 

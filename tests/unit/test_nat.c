@@ -120,28 +120,6 @@ static int setup(void **state)
 
 /* The reference checksum is tests/unit/ref_csum.h's. */
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)rd16(p) << 16 | rd16(p + 2);
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	wr16(p, (uint16_t)(v >> 16));
-	wr16(p + 2, (uint16_t)v);
-}
-
 /* Whether the IPv4 packet at ip has right header and transport
  * checksums (a UDP checksum of 0 is "none" and fine). */
 static void assert_checksums(const uint8_t *ip)

@@ -42,12 +42,15 @@ static void wr32(uint64_t off, uint32_t v)
 
 static uint16_t qsize = QSIZE;
 
-static void bring_up(void)
+#define HOLD 100 /* an answer's interrupt waits at most this long */
+
+/* The driver's setup, with the feature bits 0-31 it takes. */
+static void bring_up_with(uint32_t features)
 {
 	wr32(VIRTIO_MMIO_STATUS,
 	     VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	wr32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr32(VIRTIO_MMIO_DRIVER_FEATURES, VIRTIO_BLK_F_FLUSH);
+	wr32(VIRTIO_MMIO_DRIVER_FEATURES, features);
 	wr32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	wr32(VIRTIO_MMIO_DRIVER_FEATURES, 1);
 	wr32(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
@@ -67,6 +70,11 @@ static void bring_up(void)
 			 VIRTIO_STATUS_DRIVER_OK);
 }
 
+static void bring_up(void)
+{
+	bring_up_with(VIRTIO_BLK_F_FLUSH);
+}
+
 static void start(bool read_only)
 {
 	qsize = QSIZE;
@@ -79,7 +87,7 @@ static void start(bool read_only)
 				      SECTORS * 512, read_only),
 			 0);
 	virtio_blk_init(&blk, &rd.backend, "vm t: virtio-blk", 0xd0000000,
-			&fake_guest_ram);
+			&fake_guest_ram, HOLD);
 	log_set_sink(sink);
 	bring_up();
 }
@@ -565,11 +573,11 @@ static void test_answered_after_poll(void **state)
 	assert_int_equal(fake_ram[K_STAT(0)], 0xee);
 	assert_false(rd32(VIRTIO_MMIO_INTERRUPT_STATUS) &
 		     VIRTIO_MMIO_INT_VRING);
-	assert_true(virtio_blk_poll(&blk)); /* not done yet: nothing */
+	assert_true(virtio_blk_poll(&blk, 0)); /* not done yet: nothing */
 	assert_int_equal(used_idx(), 0);
 
 	let_go[0] = true;
-	assert_true(virtio_blk_poll(&blk));
+	assert_true(virtio_blk_poll(&blk, 0));
 	assert_int_equal(used_idx(), 1);
 	assert_int_equal(fake_ram[K_STAT(0)], VIRTIO_BLK_S_OK);
 	assert_memory_equal(fake_ram + K_DATA(0), image, 512);
@@ -587,13 +595,13 @@ static void test_out_of_order(void **state)
 	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	assert_int_equal(held_count, 3);
 	let_go[2] = true;
-	virtio_blk_poll(&blk);
+	virtio_blk_poll(&blk, 0);
 	assert_int_equal(used_idx(), 1);
 	assert_int_equal(ram32(FAKE_USED + 4), 4); /* request 2's head */
 	assert_int_equal(fake_ram[K_STAT(2)], VIRTIO_BLK_S_OK);
 	assert_int_equal(fake_ram[K_STAT(0)], 0xee);
 	let_go[0] = let_go[1] = true;
-	virtio_blk_poll(&blk);
+	virtio_blk_poll(&blk, 0);
 	assert_int_equal(used_idx(), 3);
 	for (unsigned k = 0; k < 3; k++)
 		assert_memory_equal(fake_ram + K_DATA(k), image + k * 512, 512);
@@ -617,12 +625,12 @@ static void test_more_than_slots(void **state)
 	assert_int_equal(held_count, VIRTIO_BLK_SLOTS);
 	for (unsigned i = 0; i < held_count; i++)
 		let_go[i] = true;
-	virtio_blk_poll(&blk); /* 8 answered, the last 4 taken */
+	virtio_blk_poll(&blk, 0); /* 8 answered, the last 4 taken */
 	assert_int_equal(used_idx(), VIRTIO_BLK_SLOTS);
 	assert_int_equal(held_count, n);
 	for (unsigned i = 0; i < held_count; i++)
 		let_go[i] = true;
-	virtio_blk_poll(&blk);
+	virtio_blk_poll(&blk, 0);
 	assert_int_equal(used_idx(), n);
 	for (unsigned k = 0; k < n; k++) {
 		assert_int_equal(fake_ram[K_STAT(k)], VIRTIO_BLK_S_OK);
@@ -642,7 +650,7 @@ static void test_backend_error(void **state)
 	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	fail_next = 1;
 	let_go[0] = let_go[1] = true;
-	virtio_blk_poll(&blk);
+	virtio_blk_poll(&blk, 0);
 	assert_int_equal(used_idx(), 2);
 	assert_int_equal(fake_ram[K_STAT(0)], VIRTIO_BLK_S_IOERR);
 	assert_int_equal(fake_ram[K_STAT(1)], VIRTIO_BLK_S_OK);
@@ -660,7 +668,7 @@ static void test_reset_while_busy(void **state)
 	memset(fake_ram + FAKE_AVAIL, 0, 0x2000);
 	bring_up();
 	let_go[0] = true;
-	virtio_blk_poll(&blk);
+	virtio_blk_poll(&blk, 0);
 	assert_int_equal(used_idx(), 0);
 	assert_int_equal(fake_ram[K_STAT(0)], 0xee);
 	assert_int_equal(blk.requests, 0);
@@ -669,7 +677,7 @@ static void test_reset_while_busy(void **state)
 	add_read(1);
 	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	let_go[1] = true;
-	virtio_blk_poll(&blk);
+	virtio_blk_poll(&blk, 0);
 	assert_int_equal(used_idx(), 1);
 	assert_int_equal(fake_ram[K_STAT(1)], VIRTIO_BLK_S_OK);
 }
@@ -678,9 +686,123 @@ static void test_reset_while_busy(void **state)
 static void test_poll_when_locked(void **state)
 {
 	spin_lock(&blk.lock);
-	assert_false(virtio_blk_poll(&blk));
+	assert_false(virtio_blk_poll(&blk, 0));
 	spin_unlock(&blk.lock);
-	assert_true(virtio_blk_poll(&blk));
+	assert_true(virtio_blk_poll(&blk, 0));
+}
+
+/* ---- notifications and interrupts while requests are in flight ---- */
+
+static bool interrupted(void)
+{
+	return rd32(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_VRING;
+}
+
+static void ack(void)
+{
+	wr32(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+}
+
+static void let_all_go(void)
+{
+	for (unsigned i = 0; i < held_count; i++)
+		let_go[i] = true;
+}
+
+/* While a request is on the backend the device asks not to be notified
+ * (VIRTQ_USED_F_NO_NOTIFY) and takes what the driver adds at its next
+ * poll; idle again, it asks for notifications. */
+static void test_no_notify_while_busy(void **state)
+{
+	answer_later();
+	add_read(0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(ram16(FAKE_USED), VIRTQ_USED_F_NO_NOTIFY);
+	add_read(1); /* no notify: the driver was told so */
+	virtio_blk_poll(&blk, 0);
+	assert_int_equal(held_count, 2);
+	let_all_go();
+	virtio_blk_poll(&blk, 0);
+	assert_int_equal(used_idx(), 2);
+	assert_int_equal(fake_ram[K_STAT(1)], VIRTIO_BLK_S_OK);
+	assert_int_equal(ram16(FAKE_USED), 0);
+	assert_false(virtio_blk_busy(&blk));
+}
+
+/* The same with VIRTIO_F_EVENT_IDX: avail_event stays behind while
+ * busy, and names the next entry once idle. */
+static void test_event_idx_quiet_while_busy(void **state)
+{
+	const uint64_t avail_event = FAKE_USED + 4 + 8 * QSIZE;
+
+	wr32(VIRTIO_MMIO_STATUS, 0);
+	bring_up_with(VIRTIO_BLK_F_FLUSH | VIRTIO_F_EVENT_IDX);
+	answer_later();
+	add_read(0);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(ram16(avail_event), 0); /* not 1: be quiet */
+	assert_int_equal(ram16(FAKE_USED), 0);	 /* the flag is not used */
+	add_read(1);
+	virtio_blk_poll(&blk, 0);
+	assert_int_equal(held_count, 2);
+	assert_int_equal(ram16(avail_event), 0);
+	let_all_go();
+	virtio_blk_poll(&blk, 0);
+	assert_int_equal(used_idx(), 2);
+	assert_int_equal(ram16(avail_event), 2); /* notify me of entry 2 */
+}
+
+/* Eight requests in flight: the first answers wait for the interrupt
+ * until VIRTIO_BLK_COALESCE are on the used ring; the last ones get it
+ * when nothing is left on the backend. */
+static void test_interrupts_coalesced(void **state)
+{
+	wr32(VIRTIO_MMIO_STATUS, 0);
+	memset(fake_ram + FAKE_AVAIL, 0, 0x2000);
+	qsize = 32; /* room for 8 requests of 2 descriptors */
+	bring_up();
+	answer_later();
+	for (unsigned k = 0; k < VIRTIO_BLK_SLOTS; k++)
+		add_read(k);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(held_count, VIRTIO_BLK_SLOTS);
+	for (unsigned k = 0; k < VIRTIO_BLK_COALESCE - 1; k++) {
+		let_go[k] = true;
+		virtio_blk_poll(&blk, 0);
+		assert_int_equal(used_idx(), k + 1); /* answered at once */
+		assert_false(interrupted());
+	}
+	let_go[VIRTIO_BLK_COALESCE - 1] = true;
+	virtio_blk_poll(&blk, 0);
+	assert_true(interrupted());
+	ack();
+	let_go[VIRTIO_BLK_COALESCE] = true;
+	virtio_blk_poll(&blk, 0);
+	assert_false(interrupted());
+	let_all_go();
+	virtio_blk_poll(&blk, 0);
+	assert_int_equal(used_idx(), VIRTIO_BLK_SLOTS);
+	assert_true(interrupted());
+	for (unsigned k = 0; k < VIRTIO_BLK_SLOTS; k++)
+		assert_int_equal(fake_ram[K_STAT(k)], VIRTIO_BLK_S_OK);
+}
+
+/* An answer waits for others at most the hold time. */
+static void test_interrupt_hold_is_bounded(void **state)
+{
+	answer_later();
+	add_read(0);
+	add_read(1);
+	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	let_go[0] = true;
+	virtio_blk_poll(&blk, 1000);
+	assert_int_equal(used_idx(), 1);
+	assert_false(interrupted());
+	virtio_blk_poll(&blk, 1000 + HOLD - 1);
+	assert_false(interrupted());
+	virtio_blk_poll(&blk, 1000 + HOLD);
+	assert_true(interrupted());
+	assert_true(virtio_blk_busy(&blk)); /* request 1 is still out */
 }
 
 static void test_ramdisk_sizes(void **state)
@@ -706,6 +828,10 @@ int main(void)
 		T(test_backend_error),
 		T(test_reset_while_busy),
 		T(test_poll_when_locked),
+		T(test_no_notify_while_busy),
+		T(test_event_idx_quiet_while_busy),
+		T(test_interrupts_coalesced),
+		T(test_interrupt_hold_is_bounded),
 		T(test_write_flush_read),
 		T(test_get_id),
 		T(test_beyond_the_end),
