@@ -359,6 +359,7 @@ static int vm_load_linux(const struct vm *vm, const struct vm_config *cfg,
 		.acpi_rsdp = VM_ACPI_RSDP,
 		.reserved = vm_reserved,
 		.nreserved = ARRAY_SIZE(vm_reserved),
+		.dma_from = vm->ident_from, /* unsafe_dma: reserved below */
 	};
 	struct lx_result r;
 	char why[120];
