@@ -173,9 +173,29 @@ static int header_flags(struct lx_ctx *c)
 
 /* ---- placing things in guest memory ------------------------------------ */
 
+/* The caller's reserved ranges, then the RAM that is not DMA-able
+ * (dma_from): the count, or -1 when they are too many. */
+static int map_reserved(const struct lx_ctx *c, struct e820_range *res)
+{
+	unsigned n = c->p->nreserved;
+	gpa_t end = MIN(c->p->dma_from, c->mem->size);
+
+	if (n > E820_RESERVED_MAX)
+		return -1;
+	memcpy(res, c->p->reserved, n * sizeof(*res));
+	if (end > LX_KERNEL_MIN) {
+		if (n == E820_RESERVED_MAX)
+			return -1;
+		res[n++] =
+			(struct e820_range){LX_KERNEL_MIN, end, E820_RESERVED};
+	}
+	return (int)n;
+}
+
 /* The VM's memory map, and that the boot data's low area is RAM. */
 static int build_map(struct lx_ctx *c)
 {
+	struct e820_range res[E820_RESERVED_MAX];
 	int n;
 
 	for (unsigned i = 0; i < c->p->nreserved; i++)
@@ -183,13 +203,16 @@ static int build_map(struct lx_ctx *c)
 		    c->p->reserved[i].type == 0)
 			return lx_fail(c, "reserved range %u has type %u", i,
 				       c->p->reserved[i].type);
-	n = e820_build(c->mem->size, c->p->reserved, c->p->nreserved, c->map,
-		       E820_MAP_MAX);
+	n = map_reserved(c, res);
+	if (n >= 0)
+		n = e820_build(c->mem->size, res, (unsigned)n, c->map,
+			       E820_MAP_MAX);
 	if (n < 0)
 		return lx_fail(c,
 			       "%u reserved ranges for the memory map; at most "
 			       "%u",
-			       c->p->nreserved, E820_RESERVED_MAX);
+			       c->p->nreserved + (c->p->dma_from ? 1 : 0),
+			       E820_RESERVED_MAX);
 	c->map_count = (unsigned)n;
 	if (!e820_all_ram(c->map, c->map_count, LX_LOW_START, LX_LOW_END))
 		return lx_fail(
@@ -200,8 +223,26 @@ static int build_map(struct lx_ctx *c)
 	return 0;
 }
 
+/* A relocatable kernel of NEED bytes: the lowest start at or above
+ * LOAD, aligned as it asks, where a RAM entry of the map holds it; LOAD
+ * itself when none does (the caller then refuses it). */
+static gpa_t kernel_ram_above(const struct lx_ctx *c, gpa_t load, uint64_t need)
+{
+	for (unsigned i = 0; i < c->map_count; i++) {
+		const struct e820_range *e = &c->map[i];
+		gpa_t start = ALIGN_UP(MAX(e->start, load),
+				       (gpa_t)c->h.kernel_alignment);
+
+		if (e->type == E820_RAM && start < e->end &&
+		    need <= e->end - start)
+			return start;
+	}
+	return load;
+}
+
 /*
- * At pref_address: a 6.1 kernel's startup_64 decompresses to
+ * At pref_address (a relocatable kernel higher when a reserved range
+ * is there, see kernel_ram_above): a 6.1 kernel's startup_64 decompresses to
  * max(align_up(load, kernel_alignment), LOAD_PHYSICAL_ADDR), and
  * LOAD_PHYSICAL_ADDR is pref_address, so loading it lower would not
  * save any RAM. A pref_address below 1 MiB (never seen) becomes 1 MiB.
@@ -225,12 +266,18 @@ static int place_kernel(struct lx_ctx *c)
 		return lx_fail(c, "kernel needs %lu MiB but the VM has %lu MiB",
 			       mib_up(load + need),
 			       (unsigned long)(c->mem->size / MIB));
+	if (c->h.relocatable_kernel)
+		load = kernel_ram_above(c, load, need);
 	if (!e820_all_ram(c->map, c->map_count, load, load + need))
 		return lx_fail(c,
 			       "kernel at 0x%lx-0x%lx overlaps a reserved "
-			       "range of the VM's memory map",
+			       "range of the VM's memory map%s",
 			       (unsigned long)load,
-			       (unsigned long)(load + need));
+			       (unsigned long)(load + need),
+			       c->h.relocatable_kernel
+				       ? ""
+				       : " (it is not relocatable: it runs "
+					 "only there)");
 	c->load = load;
 	c->kernel_end = load + need;
 	memcpy(c->mem->base + load, c->image + c->setup_size, c->kernel_size);

@@ -44,6 +44,14 @@ struct lx_params {
 	 * legacy hole, ACPI tables, device windows): e820_build's RES. */
 	const struct e820_range *reserved;
 	unsigned nreserved;
+	/* unsafe_dma (docs/passthrough.md): guest-physical RAM below
+	 * dma_from is the VM's own copy, not at the same host-physical
+	 * address, so a device's DMA there would land in the host's
+	 * memory. The map reserves [LX_KERNEL_MIN, dma_from) (Linux keeps
+	 * the first MiB for itself anyway), so Linux never gives a device a
+	 * buffer there, and the kernel goes at or above dma_from. 0: all
+	 * RAM is DMA-able (no passthrough, or VT-d). */
+	gpa_t dma_from;
 };
 
 /* What the loader did: the vCPU's start and where things went. */
@@ -63,7 +71,9 @@ bool lx_is_bzimage(const void *image, size_t image_size);
 
 /*
  * Check P->image's setup header, copy its protected-mode kernel to its
- * preferred address, place the initrd high in RAM, write the command
+ * preferred address (a relocatable kernel higher, to the first RAM of
+ * the map where it fits, when a reserved range is there), place the
+ * initrd high in RAM, write the command
  * line, the zero page (with the E820 map), the page tables and the GDT,
  * and fill *OUT. Every offset taken from the image is checked against
  * the image, every guest address against MEM. Returns 0, or -1 with a

@@ -8,7 +8,9 @@
  * translates it. docs/passthrough.md.
  * vm_passthrough_add on the boot CPU while the VM is built; the
  * guest's configuration accesses on the CPU of the VM's I/O exit; the
- * poll on the boot CPU's scheduler loop.
+ * poll on the boot CPU's scheduler loop; the resample at an EOI on the
+ * CPU of the vCPU's exit, with the VM's interrupt lock held (as the
+ * poll takes it).
  * PCI Local Bus Specification: "Configuration Mechanism #1", "Base
  * Addresses", "Status Register".
  */
@@ -283,27 +285,59 @@ int vm_passthrough_add(struct vm *vm, const struct port_device *reset,
 	return 0;
 }
 
+/* The device's INTx now: its Interrupt Status, where the device has it
+ * (Bochs's devices do not); else the host PIC's request bit of its
+ * line, which any device sharing the line raises too (a shared level
+ * line); nothing while the guest has set INTx-disable. */
+static bool pt_intx_level(struct vm_passthrough *pt)
+{
+	uint16_t status = host_cfg_read(pt, PCI_STATUS, 2);
+	uint16_t cmd = host_cfg_read(pt, PCI_COMMAND, 2);
+	bool level =
+		(status & PCI_STATUS_INTX) || pic_line_raised(pt->host_irq);
+
+	return level && !(cmd & PCI_CMD_INTX_DISABLE);
+}
+
+/* What the guest's line shows from now; the interrupt lock is held. */
+static void pt_intx_seen(struct vm_passthrough *pt, bool level)
+{
+	pt->irq_asserts += level && !pt->irq_level;
+	pt->irq_level = level;
+}
+
 void vm_passthrough_poll(struct vm *vm)
 {
 	struct vm_passthrough *pt = vm->pt;
-	uint16_t status, cmd;
 	bool level;
 
 	if (!pt || vm->state != VM_RUNNING)
 		return;
-	status = host_cfg_read(pt, PCI_STATUS, 2);
-	cmd = host_cfg_read(pt, PCI_COMMAND, 2);
-	/* Interrupt Status, where the device has it (Bochs's devices do
-	 * not); else the host PIC's request bit of its line, which any
-	 * device sharing the line raises too (a shared level line). */
-	level = (status & PCI_STATUS_INTX) || pic_line_raised(pt->host_irq);
-	level &= !(cmd & PCI_CMD_INTX_DISABLE);
+	spin_lock(&vm->intc_lock); /* against a resample at an EOI */
+	level = pt_intx_level(pt);
 	pt->polls++;
-	if (level == pt->irq_level)
-		return;
-	pt->irq_level = level;
-	pt->irq_asserts += level;
-	vm_set_irq(vm, PT_GSI, level);
+	if (level != pt->irq_level) {
+		pt_intx_seen(pt, level);
+		vintc_set_irq(&vm->intc, PT_GSI, level);
+	}
+	spin_unlock(&vm->intc_lock);
+}
+
+/* Without this, the line the last poll raised stays up after the
+ * guest's handler has quieted the device, and each EOI delivers the
+ * interrupt again until the next poll: hundreds of interrupts with
+ * nothing to do per real one, which Linux counts towards "nobody
+ * cared" and then disables the line. */
+bool vm_passthrough_resample(struct vm *vm, unsigned gsi, bool *level)
+{
+	struct vm_passthrough *pt = vm->pt;
+
+	if (!pt || gsi != PT_GSI)
+		return false;
+	*level = pt_intx_level(pt);
+	pt->resamples++;
+	pt_intx_seen(pt, *level);
+	return true;
 }
 
 void vm_passthrough_stop(struct vm *vm)
@@ -315,9 +349,10 @@ void vm_passthrough_stop(struct vm *vm)
 		iommu_unassign_vm(pci_bdf_rid(&vm->pt->bdf));
 	vm->pt->dma_assigned = false;
 	pr_info("vm %s: passthrough %s: bus mastering and decoding off "
-		"(INTx seen %lu times in %lu polls)",
+		"(INTx seen %lu times in %lu polls and %lu samples at the "
+		"guest's EOIs)",
 		vm->name, vm->pt->name, (unsigned long)vm->pt->irq_asserts,
-		(unsigned long)vm->pt->polls);
+		(unsigned long)vm->pt->polls, (unsigned long)vm->pt->resamples);
 }
 
 int vm_passthrough_restart(struct vm *vm, char *err, size_t n)

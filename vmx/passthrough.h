@@ -17,6 +17,7 @@
 #define VMX_PASSTHROUGH_H
 
 #include "drivers/hw/pci_bdf.h"
+#include "drivers/virt/pc_platform.h"
 #include "drivers/virt/pci_filter.h"
 #include "drivers/virt/vpci.h"
 
@@ -24,11 +25,12 @@ struct vm;
 struct vm_config;
 
 /* Where memory BARs start in the guest, as firmware would place them:
- * above the virtio-mmio windows (0xd0000000), below the IOAPIC. */
-#define PT_BAR_WINDOW	  0xe0000000ULL
-#define PT_BAR_WINDOW_END 0xfec00000ULL
-/* The guest interrupt line the device's INTx is mirrored on (level). */
-#define PT_GSI 11
+ * the memory window of the VM's PCI root bridge (its DSDT's _CRS). */
+#define PT_BAR_WINDOW	  ((uint64_t)PC_PCI_MEM_BASE)
+#define PT_BAR_WINDOW_END ((uint64_t)PC_PCI_MEM_END)
+/* The guest interrupt line the device's INTx is mirrored on (level);
+ * the DSDT's _PRT routes the function's pins there. */
+#define PT_GSI PC_GSI_PCI
 
 struct vm_passthrough {
 	struct vm *vm;
@@ -42,7 +44,7 @@ struct vm_passthrough {
 	bool dma_remapped;	     /* VT-d translates it (kernel/iommu.h) */
 	bool dma_assigned; /* it is in the VM's domain now (not stopped) */
 	bool irq_level;	   /* what the guest's line shows now */
-	uint64_t irq_asserts, polls;
+	uint64_t irq_asserts, polls, resamples;
 };
 
 /* The VM's passthrough device, if its configuration names one: the
@@ -54,6 +56,12 @@ int vm_passthrough_add(struct vm *vm, const struct port_device *reset,
 
 /* INTx: the device's Interrupt Status bit, mirrored on PT_GSI. */
 void vm_passthrough_poll(struct vm *vm);
+
+/* The guest EOIed the vector of its IOAPIC pin gsi (vintc_ops
+ * resample, the VM's interrupt lock held): for PT_GSI of a VM with a
+ * device, true with the device's INTx level now in *level, which the
+ * line takes before the IOAPIC decides whether to deliver again. */
+bool vm_passthrough_resample(struct vm *vm, unsigned gsi, bool *level);
 
 /* The VM stopped: the device's DMA, decoding and INTx off, so it
  * touches no memory that is given out again; with VT-d its context

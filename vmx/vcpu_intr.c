@@ -25,6 +25,7 @@
 #include "vmx/run.h"
 #include "vmx/vcpu_create.h"
 #include "vmx/caps.h"
+#include "vmx/passthrough.h"
 #include "vmx/vcpu_intr.h"
 #include "vmx/vmcs.h"
 
@@ -77,9 +78,16 @@ void vcpu_intr_host_init(void)
 	trap_set_eoi(lapic_eoi);
 }
 
+/* A line sampled again at its EOI: a passed-through device's INTx. */
+static bool vm_intr_resample(void *ctx, unsigned gsi, bool *level)
+{
+	return vm_passthrough_resample(ctx, gsi, level);
+}
+
 static void vm_intr_attach(struct vm *vm)
 {
-	const struct vintc_ops ops = {vm_intr_kick, vm_intr_now, vm};
+	const struct vintc_ops ops = {vm_intr_kick, vm_intr_now, vm,
+				      vm_intr_resample};
 	uint32_t ticks_per_count = cpuid_crystal_divider(tsc_khz);
 
 	vintc_init(&vm->intc, PC_IOAPIC_ID, &ops);

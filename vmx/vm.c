@@ -170,6 +170,9 @@ static int vm_install_acpi(struct vm *vm, char *err, size_t n)
 	acpi_platform_virtio_windows(
 		&p, vm_disk_windows(vm) |
 			    (vm->config->nic ? BIT(PC_VIRTIO_NIC_WINDOW) : 0));
+	/* the bus the passed-through function sits on (docs/passthrough.md) */
+	if (vm->config->has_passthrough)
+		acpi_platform_pci(&p, VPCI_PT_DEV);
 	return acpi_tables_build(area, PC_ACPI_AREA_SIZE, PC_ACPI_AREA, &p,
 				 &used, err, n);
 }
@@ -356,6 +359,7 @@ static int vm_load_linux(const struct vm *vm, const struct vm_config *cfg,
 		.acpi_rsdp = VM_ACPI_RSDP,
 		.reserved = vm_reserved,
 		.nreserved = ARRAY_SIZE(vm_reserved),
+		.dma_from = vm->ident_from, /* unsafe_dma: reserved below */
 	};
 	struct lx_result r;
 	char why[120];

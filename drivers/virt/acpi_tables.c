@@ -8,7 +8,10 @@
  * Description Table (XSDT)", "Fixed ACPI Description Table (FADT)",
  * "Firmware ACPI Control Structure (FACS)", "Multiple APIC Description
  * Table (MADT)", "Generic Address Structure (GAS)"; "ACPI Machine
- * Language (AML) Specification" (written by drivers/virt/aml.c).
+ * Language (AML) Specification" (written by drivers/virt/aml.c);
+ * "Device Configuration": "_PRT (PCI Routing Table)", "_BBN (Base Bus
+ * Number)", "_SEG (Segment)"; PCI Firmware Specification, "PCI Host
+ * Bridge" (PNP0A03, its _CRS windows).
  *
  * Layout in the area (each table aligned as noted):
  *   RSDP (at the start, 16) | XSDT | RSDT | FACS (64) | FADT | MADT | DSDT
@@ -138,6 +141,7 @@
 #define MADT_LINT1	     1
 #define MPS_INTI_CONFORMS    0x0 /* polarity and trigger of the bus */
 #define MPS_INTI_ACTIVE_HIGH 0x1
+#define MPS_INTI_ACTIVE_LOW  0x3
 #define MPS_INTI_LEVEL	     (0x3 << 2)
 #define MADT_ISA_BUS	     0
 
@@ -151,11 +155,24 @@
 #define STA_PRESENT_ALL	  0x0f	     /* _STA: present, enabled, shown, works */
 #define COM1_UID	  1
 #define UART_PORTS	  8
-#define SLEEP_PACKAGE_LEN 4 /* SLP_TYPa, SLP_TYPb, two reserved */
+#define SLEEP_PACKAGE_LEN 4	    /* SLP_TYPa, SLP_TYPb, two reserved */
+#define HID_PCI_HOST	  "PNP0A03" /* EisaId: PCI bus (root bridge) */
+#define PCI_SEGMENT	  0
+#define PCI_ROOT_BUS	  0
+#define PCI_CFG_PORT	  0xcf8 /* mechanism #1: CONFIG_ADDRESS, _DATA */
+#define PCI_CFG_PORTS	  8
+#define PCI_PINS	  4 /* INTA# to INTD# */
+#define PCI_SLOTS	  32
+#define PCI_ANY_FUNCTION  0xffff /* _PRT address: device << 16 | this */
+#define ISA_IRQS	  16
+#define PCI_IO_LIMIT	  0x10000u /* 16-bit port addresses */
 
-#define MADT_SIZE(vcpus)                                                 \
-	(MADT_ENTRIES + (vcpus)*MADT_LOCAL_APIC_LEN + MADT_IO_APIC_LEN + \
-	 2 * MADT_ISO_LEN + MADT_LAPIC_NMI_LEN)
+/* The ISA IRQ overrides: the PIT's, the SCI's and, with a PCI root
+ * bridge, its GSI's (level, active low). */
+#define MADT_ISOS(p) (2 + ((p)->pci_root ? 1 : 0))
+#define MADT_SIZE(p)                                                          \
+	(MADT_ENTRIES + (p)->vcpus * MADT_LOCAL_APIC_LEN + MADT_IO_APIC_LEN + \
+	 MADT_ISOS(p) * MADT_ISO_LEN + MADT_LAPIC_NMI_LEN)
 
 /* A bump allocator over the caller's buffer. */
 struct area {
@@ -286,11 +303,43 @@ static void dsdt_virtio(struct aml *a, unsigned k,
 	aml_end(a);
 }
 
+/* Device (PCI0): the root bridge of bus 0. Linux scans a PCI bus only
+ * behind such a device (with ACPI it does not probe 0xcf8 by itself),
+ * takes the windows of its _CRS as the ranges it may give BARs, and the
+ * interrupt of a device from _PRT. */
+static void dsdt_pci_root(struct aml *a, const struct acpi_platform *p)
+{
+	struct aml_prt_entry prt[PCI_PINS];
+	struct aml_res r;
+
+	aml_device(a, "PCI0");
+	aml_name_eisaid(a, "_HID", HID_PCI_HOST);
+	aml_name_integer(a, "_UID", 0);
+	aml_name_integer(a, "_SEG", PCI_SEGMENT);
+	aml_name_integer(a, "_BBN", PCI_ROOT_BUS);
+	aml_res_init(&r);
+	aml_res_word_bus(&r, PCI_ROOT_BUS, PCI_ROOT_BUS);
+	aml_res_io(&r, PCI_CFG_PORT, PCI_CFG_PORTS);
+	aml_res_word_io(&r, (uint16_t)p->pci_io_base,
+			(uint16_t)(p->pci_io_end - 1));
+	aml_res_dword_mem(&r, p->pci_mem_base, p->pci_mem_end - 1);
+	aml_name_resources(a, "_CRS", &r);
+	for (unsigned pin = 0; pin < PCI_PINS; pin++)
+		prt[pin] = (struct aml_prt_entry){
+			.address = p->pci_slot << 16 | PCI_ANY_FUNCTION,
+			.pin = (uint8_t)pin,
+			.gsi = p->pci_gsi,
+		};
+	aml_name_prt(a, prt, PCI_PINS);
+	aml_end(a);
+}
+
 /*
  * \_S0 and \_S5 (the SLP_TYP values PM1_CNT takes for working and soft
  * off) and, under \_SB, the devices an OS cannot find by itself: the
  * processors (matched to the MADT by _UID), COM1, the pvpanic port,
- * the virtio-mmio windows. The PC's other legacy devices sit at their fixed ports.
+ * the virtio-mmio windows, the PCI root bridge. The PC's other legacy
+ * devices sit at their fixed ports.
  */
 static void dsdt_aml(struct aml *a, const struct acpi_platform *p)
 {
@@ -308,6 +357,8 @@ static void dsdt_aml(struct aml *a, const struct acpi_platform *p)
 		dsdt_pvpanic(a, p);
 	for (unsigned k = 0; k < p->virtio_count; k++)
 		dsdt_virtio(a, k, &p->virtio[k]);
+	if (p->pci_root)
+		dsdt_pci_root(a, p);
 	aml_end(a);
 }
 
@@ -402,7 +453,7 @@ static void build_madt(uint8_t *t, const struct acpi_platform *p)
 {
 	uint8_t *e = t + MADT_ENTRIES;
 
-	header(t, "APIC", MADT_SIZE(p->vcpus), MADT_REVISION);
+	header(t, "APIC", MADT_SIZE(p), MADT_REVISION);
 	put32(t + MADT_LAPIC_ADDRESS, p->lapic_address);
 	put32(t + MADT_FLAGS, MADT_PCAT_COMPAT);
 	for (unsigned i = 0; i < p->vcpus; i++) {
@@ -419,6 +470,12 @@ static void build_madt(uint8_t *t, const struct acpi_platform *p)
 		     MPS_INTI_CONFORMS);
 	e = madt_iso(e, p->sci_irq, p->ioapic_gsi_base + p->sci_irq,
 		     MPS_INTI_ACTIVE_HIGH | MPS_INTI_LEVEL);
+	/* the PCI interrupt on an ISA IRQ: level, active low, as PCI INTx
+	 * (without this an OS takes the ISA default, edge, active high) */
+	if (p->pci_root)
+		e = madt_iso(e, (uint8_t)p->pci_gsi,
+			     p->ioapic_gsi_base + p->pci_gsi,
+			     MPS_INTI_ACTIVE_LOW | MPS_INTI_LEVEL);
 	/* LINT1 of every local APIC is the NMI input, as on a PC. */
 	e[2] = MADT_ALL_PROCESSORS;
 	put16(e + 3, MPS_INTI_CONFORMS);
@@ -498,6 +555,54 @@ void acpi_platform_virtio_windows(struct acpi_platform *p, unsigned mask)
 	}
 }
 
+void acpi_platform_pci(struct acpi_platform *p, unsigned slot)
+{
+	p->pci_root = true;
+	p->pci_slot = slot;
+	p->pci_gsi = PC_GSI_PCI;
+	p->pci_mem_base = PC_PCI_MEM_BASE;
+	p->pci_mem_end = PC_PCI_MEM_END;
+	p->pci_io_base = PC_PCI_IO_BASE;
+	p->pci_io_end = PC_PCI_IO_END;
+}
+
+/* The GSI must be an ISA IRQ (its MADT override names one) that no
+ * other device of the tables uses. */
+static bool pci_gsi_free(const struct acpi_platform *p)
+{
+	if (p->pci_gsi >= ISA_IRQS || p->pci_gsi == PC_IRQ_PIT ||
+	    p->pci_gsi == PC_GSI_PIT || p->pci_gsi == p->sci_irq)
+		return false;
+	for (unsigned k = 0; k < p->virtio_count && k < ACPI_TABLES_MMIO_MAX;
+	     k++)
+		if (p->virtio[k].gsi == p->pci_gsi)
+			return false;
+	return true;
+}
+
+static int check_pci(const struct acpi_platform *p, char *err, size_t n)
+{
+	if (!p->pci_root)
+		return 0;
+	if (p->pci_slot >= PCI_SLOTS || !pci_gsi_free(p)) {
+		fmt_snprintf(err, n,
+			     "PCI device %u on GSI %u: a slot is 0 to 31, the "
+			     "GSI an ISA IRQ no other device uses",
+			     p->pci_slot, p->pci_gsi);
+		return -1;
+	}
+	if (p->pci_mem_base >= p->pci_mem_end ||
+	    p->pci_io_base >= p->pci_io_end || p->pci_io_end > PCI_IO_LIMIT) {
+		fmt_snprintf(err, n,
+			     "PCI windows 0x%x-0x%x, I/O 0x%x-0x%x: empty, or "
+			     "I/O beyond 0xffff",
+			     p->pci_mem_base, p->pci_mem_end, p->pci_io_base,
+			     p->pci_io_end);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_args(size_t size, gpa_t gpa, const struct acpi_platform *p,
 		      char *err, size_t n)
 {
@@ -514,6 +619,8 @@ static int check_args(size_t size, gpa_t gpa, const struct acpi_platform *p,
 			p->virtio_count, ACPI_TABLES_MMIO_MAX);
 		return -1;
 	}
+	if (check_pci(p, err, n))
+		return -1;
 	if (gpa % TABLE_ALIGN || gpa >= GPA_32BIT_LIMIT ||
 	    size > GPA_32BIT_LIMIT - gpa) {
 		fmt_snprintf(err, n,
@@ -541,7 +648,7 @@ int acpi_tables_build(void *buf, size_t size, gpa_t gpa,
 	rsdt = area_alloc(&a, HDR_SIZE + 4 * XSDT_ENTRIES, TABLE_ALIGN);
 	facs = area_alloc(&a, FACS_SIZE, FACS_ALIGN);
 	fadt = area_alloc(&a, FADT_SIZE, TABLE_ALIGN);
-	madt = area_alloc(&a, MADT_SIZE(p->vcpus), TABLE_ALIGN);
+	madt = area_alloc(&a, MADT_SIZE(p), TABLE_ALIGN);
 	dsdt = area_alloc(&a, HDR_SIZE + aml_len, TABLE_ALIGN);
 	if (a.used > size) {
 		fmt_snprintf(err, n,

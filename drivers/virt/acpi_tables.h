@@ -1,8 +1,9 @@
 /*
  * drivers/virt/acpi_tables.h - the ACPI tables a VM gets: RSDP, RSDT,
  * XSDT, FADT, FACS, MADT and a DSDT (\_S0, \_S5, the processors, COM1,
- * the pvpanic port and the virtio-mmio devices), written into a buffer that will sit at a
- * given guest-physical address.
+ * the pvpanic port, the virtio-mmio devices and, for a VM with a
+ * passed-through PCI function, a PCI root bridge), written into a
+ * buffer that will sit at a given guest-physical address.
  * Pure logic; runs on the boot CPU when a VM is built (and on the vCPU's
  * CPU when it restarts); unit-tested on the host with kernel/acpi.c.
  * ACPI Specification, "ACPI Software Programming Model": "Root System
@@ -46,6 +47,16 @@ struct acpi_platform {
 	uint16_t pvpanic_port; /* QEMU's pvpanic (QEMU0001) there, or 0 */
 	unsigned virtio_count; /* virtio-mmio devices (_HID LNRO0005) */
 	struct acpi_mmio_device virtio[ACPI_TABLES_MMIO_MAX];
+	/* A PCI root bridge (PNP0A03, \_SB.PCI0), when pci_root: segment
+	 * 0, bus 0 only, configuration mechanism #1 at 0xcf8-0xcff; its
+	 * windows [base, end) for the devices' BARs; every pin of device
+	 * pci_slot routed to GSI pci_gsi (level, active low; the MADT
+	 * overrides that ISA IRQ to say so). */
+	bool pci_root;
+	unsigned pci_slot;
+	uint32_t pci_gsi;
+	uint32_t pci_mem_base, pci_mem_end;
+	uint32_t pci_io_base, pci_io_end;
 };
 
 /* The VM's platform as drivers/virt/pc_platform.h lays it out, with
@@ -59,6 +70,13 @@ void acpi_platform_pc(struct acpi_platform *p, unsigned vcpus,
  * PC_VIRTIO_MMIO_MAX), in order, each with its GSI: for a VM whose
  * windows in use are not the first ones (a NIC without disk 0). */
 void acpi_platform_virtio_windows(struct acpi_platform *p, unsigned mask);
+
+/* A PCI root bridge with one device at pci_slot, with the windows and
+ * GSI of drivers/virt/pc_platform.h (PC_PCI_*, PC_GSI_PCI). A slot
+ * above 31, a GSI that is not an ISA IRQ other than the PIT's, the
+ * SCI's or a virtio device's, or an empty window makes
+ * acpi_tables_build fail. */
+void acpi_platform_pci(struct acpi_platform *p, unsigned slot);
 
 /*
  * Write the tables into buf (size bytes, zeroed first), which the guest

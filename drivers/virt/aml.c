@@ -4,8 +4,9 @@
  * host.
  * ACPI Specification, "ACPI Machine Language (AML) Specification":
  * "Package Length Encoding", "Name Objects Encoding", "Data Objects
- * Encoding", "Named Objects Encoding"; "Resource Data Types for ACPI";
- * "EISAID".
+ * Encoding", "Named Objects Encoding"; "Resource Data Types for ACPI"
+ * ("Address Space Resource Descriptors"); "EISAID"; "_PRT (PCI Routing
+ * Table)".
  *
  * A Scope, Device, Package or Buffer starts with a PkgLength that counts
  * the bytes after its opcode, itself included, in 1 to 4 bytes. It is
@@ -41,11 +42,24 @@
 #define PKGLEN_COUNT_SHIFT 6	   /* bits 7:6: bytes that follow */
 
 /* "Resource Data Types for ACPI" */
-#define RES_IRQ_NO_FLAGS     0x22 /* small item 0x4, length 2 */
-#define RES_IO		     0x47 /* small item 0x8, length 7 */
-#define RES_END_TAG	     0x79 /* small item 0xf, length 1 */
-#define RES_MEM32_FIXED	     0x86 /* large item 0x6 */
-#define RES_EXT_IRQ	     0x89 /* large item 0x9 */
+#define RES_IRQ_NO_FLAGS   0x22 /* small item 0x4, length 2 */
+#define RES_IO		   0x47 /* small item 0x8, length 7 */
+#define RES_END_TAG	   0x79 /* small item 0xf, length 1 */
+#define RES_MEM32_FIXED	   0x86 /* large item 0x6 */
+#define RES_EXT_IRQ	   0x89 /* large item 0x9 */
+#define RES_DWORD_ADDR	   0x87 /* large item 0x7 */
+#define RES_WORD_ADDR	   0x88 /* large item 0x8 */
+#define RES_DWORD_ADDR_LEN 23	/* after the 3-byte large item header */
+#define RES_WORD_ADDR_LEN  13
+#define RES_ADDR_MEMORY	   0 /* Resource Type */
+#define RES_ADDR_IO	   1
+#define RES_ADDR_BUS	   2
+/* General Flags: bit 0 clear = ResourceProducer, bit 1 clear =
+ * PosDecode, _MIF and _MAF: the window's ends are fixed */
+#define RES_ADDR_MIN_FIXED   BIT(2)
+#define RES_ADDR_MAX_FIXED   BIT(3)
+#define RES_ADDR_IO_ENTIRE   0x3    /* I/O flags: _RNG, ISA and non-ISA */
+#define RES_ADDR_MEM_RW	     BIT(0) /* memory flags: _RW; _MEM 0: not cacheable */
 #define RES_IO_DECODE16	     BIT(0)
 #define RES_MEM_RW	     BIT(0)
 #define RES_MEM32_FIXED_LEN  9
@@ -234,6 +248,27 @@ void aml_name_package(struct aml *a, const char *name, const uint64_t *v,
 	aml_end(a);
 }
 
+/* Package (4) { address, pin, Zero, gsi }: a Source of Zero (the
+ * integer, not a name) says the pin is wired to GSI `gsi` itself. */
+void aml_name_prt(struct aml *a, const struct aml_prt_entry *e, unsigned n)
+{
+	aml_name(a, "_PRT");
+	aml_byte(a, AML_PACKAGE_OP);
+	aml_open(a);
+	aml_byte(a, (uint8_t)n); /* NumElements */
+	for (unsigned i = 0; i < n; i++) {
+		const uint64_t v[] = {e[i].address, e[i].pin, 0, e[i].gsi};
+
+		aml_byte(a, AML_PACKAGE_OP);
+		aml_open(a);
+		aml_byte(a, (uint8_t)ARRAY_SIZE(v));
+		for (unsigned k = 0; k < ARRAY_SIZE(v); k++)
+			aml_integer(a, v[k]);
+		aml_end(a);
+	}
+	aml_end(a);
+}
+
 static void res_byte(struct aml_res *r, uint8_t v)
 {
 	if (r->len >= AML_RES_MAX) {
@@ -287,6 +322,41 @@ void aml_res_irq(struct aml_res *r, unsigned irq)
 	}
 	res_byte(r, RES_IRQ_NO_FLAGS);
 	res_le(r, 1u << irq, 2);
+}
+
+/* "Word Address Space Descriptor" / "DWord Address Space Descriptor":
+ * type, flags, then granularity, minimum, maximum, translation offset
+ * and length, each of `bytes`. */
+static void res_address(struct aml_res *r, uint8_t type, uint8_t type_flags,
+			uint32_t min, uint32_t max, unsigned bytes)
+{
+	bool dword = bytes == 4;
+
+	res_byte(r, dword ? RES_DWORD_ADDR : RES_WORD_ADDR);
+	res_le(r, dword ? RES_DWORD_ADDR_LEN : RES_WORD_ADDR_LEN, 2);
+	res_byte(r, type);
+	res_byte(r, RES_ADDR_MIN_FIXED | RES_ADDR_MAX_FIXED);
+	res_byte(r, type_flags);
+	res_le(r, 0, bytes); /* granularity: a fixed window */
+	res_le(r, min, bytes);
+	res_le(r, max, bytes);
+	res_le(r, 0, bytes); /* no translation */
+	res_le(r, max - min + 1, bytes);
+}
+
+void aml_res_word_bus(struct aml_res *r, uint16_t min, uint16_t max)
+{
+	res_address(r, RES_ADDR_BUS, 0, min, max, 2);
+}
+
+void aml_res_word_io(struct aml_res *r, uint16_t min, uint16_t max)
+{
+	res_address(r, RES_ADDR_IO, RES_ADDR_IO_ENTIRE, min, max, 2);
+}
+
+void aml_res_dword_mem(struct aml_res *r, uint32_t min, uint32_t max)
+{
+	res_address(r, RES_ADDR_MEMORY, RES_ADDR_MEM_RW, min, max, 4);
 }
 
 void aml_res_mem32_fixed(struct aml_res *r, uint32_t base, uint32_t len)

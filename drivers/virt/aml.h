@@ -10,7 +10,9 @@
  * "Package Length Encoding", "Name Objects Encoding", "Data Objects
  * Encoding", "Named Objects Encoding"; "Resource Data Types for ACPI":
  * "I/O Port Descriptor", "IRQ Descriptor", "32-Bit Fixed Memory Range
- * Descriptor", "Extended Interrupt Descriptor", "End Tag"; "EISAID".
+ * Descriptor", "Word Address Space Descriptor", "DWord Address Space
+ * Descriptor", "Extended Interrupt Descriptor", "End Tag"; "EISAID";
+ * "Device Configuration": "_PRT (PCI Routing Table)".
  */
 #ifndef DRIVERS_VIRT_AML_H
 #define DRIVERS_VIRT_AML_H
@@ -49,6 +51,19 @@ void aml_name_eisaid(struct aml *a, const char *name, const char *id);
 /* Name (NAME, Package (n) { v[0], ... }) of integers. */
 void aml_name_package(struct aml *a, const char *name, const uint64_t *v,
 		      unsigned n);
+/* One entry of a PCI routing table: the device's address (device <<
+ * 16 | 0xffff: any function), its pin (0 = INTA# .. 3 = INTD#) and the
+ * GSI the pin is wired to (no link device). */
+struct aml_prt_entry {
+	uint32_t address;
+	uint8_t pin;
+	uint32_t gsi;
+};
+
+/* Name (_PRT, Package (n) { Package (4) { address, pin, Zero, gsi },
+ * ... }): the GSI form, which says level triggered, active low. */
+void aml_name_prt(struct aml *a, const struct aml_prt_entry *e, unsigned n);
+
 /* Name (NAME, ResourceTemplate () { ... }): r gets its End Tag here. */
 void aml_name_resources(struct aml *a, const char *name, struct aml_res *r);
 
@@ -63,6 +78,15 @@ void aml_res_init(struct aml_res *r);
 void aml_res_io(struct aml_res *r, uint16_t base, uint8_t len);
 /* IRQNoFlags () { irq } (ISA: edge, active high) */
 void aml_res_irq(struct aml_res *r, unsigned irq);
+/* Windows a bridge decodes for its children ("Address Space Resource
+ * Descriptors", ResourceProducer, PosDecode, MinFixed, MaxFixed, no
+ * translation), each [min, max] inclusive:
+ * WordBusNumber (..., 0, min, max, 0, max - min + 1) */
+void aml_res_word_bus(struct aml_res *r, uint16_t min, uint16_t max);
+/* WordIO (..., EntireRange, 0, min, max, 0, max - min + 1) */
+void aml_res_word_io(struct aml_res *r, uint16_t min, uint16_t max);
+/* DWordMemory (..., NonCacheable, ReadWrite, 0, min, max, 0, len) */
+void aml_res_dword_mem(struct aml_res *r, uint32_t min, uint32_t max);
 /* Memory32Fixed (ReadWrite, base, len) */
 void aml_res_mem32_fixed(struct aml_res *r, uint32_t base, uint32_t len);
 /* Interrupt (ResourceConsumer, Level or Edge, ActiveHigh, Exclusive)

@@ -74,6 +74,9 @@ void ioapic_eoi(struct ioapic *io, uint8_t vector)
 		    !(*e & IOREDTBL_REMOTE_IRR))
 			continue;
 		*e &= ~IOREDTBL_REMOTE_IRR;
+		/* the line's owner may sample it again (a polled source) */
+		if (io->ops.eoi)
+			io->ops.eoi(io->ops.ctx, pin);
 		ioapic_service(io, pin);
 	}
 }

@@ -48,10 +48,15 @@
 	 (0xffULL << IOREDTBL_DEST_SHIFT))
 
 /* deliver sends one message to the VM's local APICs (usually through
- * vlapic_route_deliver with no sender). */
+ * vlapic_route_deliver with no sender). eoi (may be NULL): an EOI has
+ * just cleared the Remote IRR of pin; the callee may set the pin's line
+ * again (ioapic_set_irq) before the IOAPIC looks at it, so that a line
+ * whose source is polled is sampled now rather than delivered again
+ * on its stale level. */
 struct ioapic_ops {
 	void (*deliver)(void *ctx, const struct apic_msg *m);
 	void *ctx;
+	void (*eoi)(void *ctx, unsigned pin);
 };
 
 struct ioapic {
@@ -80,7 +85,7 @@ void ioapic_mmio_write(struct ioapic *io, uint32_t offset, unsigned size,
  * delivers on each assertion; a level pin while asserted, once per EOI. */
 void ioapic_set_irq(struct ioapic *io, unsigned gsi, bool asserted);
 /* A local APIC EOIed a level-triggered vector: clear Remote IRR of the
- * pins using it, and deliver again those still asserted. */
+ * pins using it, tell ops.eoi, and deliver again those still asserted. */
 void ioapic_eoi(struct ioapic *io, uint8_t vector);
 
 #endif

@@ -41,6 +41,22 @@
 #define PC_VIRTIO_NIC_WINDOW	 1
 #define PC_VIRTIO_DISK_WINDOW(d) ((d) == 0 ? 0 : (d) + 1)
 
+/* A VM with a passed-through PCI function (docs/passthrough.md) has a
+ * PCI host bridge on bus 0 (drivers/virt/vpci.c, mechanism #1 at
+ * 0xcf8-0xcff). Its windows, as the DSDT's root bridge declares them
+ * and where the hypervisor places the function's BARs: memory from
+ * PC_PCI_MEM_BASE up to PC_PCI_MEM_END (above the virtio-mmio windows,
+ * below the IOAPIC), I/O ports from PC_PCI_IO_BASE to 0xffff (QEMU's:
+ * above the legacy ports and the configuration ports). Every interrupt
+ * pin of the function is mirrored on PC_GSI_PCI, level triggered,
+ * active low as PCI INTx is (the VM's IOAPIC model treats "asserted"
+ * alike for both polarities). */
+#define PC_PCI_MEM_BASE 0xe0000000u
+#define PC_PCI_MEM_END	0xfec00000u /* exclusive */
+#define PC_PCI_IO_BASE	0x0d00u
+#define PC_PCI_IO_END	0x10000u /* exclusive */
+#define PC_GSI_PCI	11
+
 /* The ACPI PM block (the ports of QEMU's q35 machine: 0x600). */
 #define PC_PM_BASE     0x600
 #define PC_PM1A_EVT    (PC_PM_BASE + 0) /* PM1_STS (2), PM1_EN (2) */

@@ -37,6 +37,21 @@ static void eoi_broadcast(void *ctx, uint8_t vector)
 	ioapic_eoi(&vi->ioapic, vector);
 }
 
+/* The line of pin gsi sampled again at its EOI; its ISA IRQ at the
+ * 8259 follows (pins 1 to 15 other than the PIT's pin 2 are the ISA
+ * IRQs of the same number; pin 0 is the 8259's own output). */
+static void ioapic_eoi_resample(void *ctx, unsigned gsi)
+{
+	struct vintc *vi = ctx;
+	bool level;
+
+	if (!vi->ops.resample || !vi->ops.resample(vi->ops.ctx, gsi, &level))
+		return;
+	if (gsi > 0 && gsi < VINTC_ISA_IRQS && gsi != PC_GSI_PIT)
+		pic8259_set_irq(&vi->pic, gsi, level);
+	ioapic_set_irq(&vi->ioapic, gsi, level);
+}
+
 static uint64_t vintc_now(void *ctx)
 {
 	struct vintc *vi = ctx;
@@ -52,7 +67,8 @@ static void pic_raise(void *ctx)
 void vintc_init(struct vintc *vi, uint8_t ioapic_id,
 		const struct vintc_ops *ops)
 {
-	const struct ioapic_ops io_ops = {ioapic_deliver, vi};
+	const struct ioapic_ops io_ops = {ioapic_deliver, vi,
+					  ioapic_eoi_resample};
 
 	*vi = (struct vintc){.ops = *ops};
 	ioapic_init(&vi->ioapic, ioapic_id, &io_ops);

@@ -21,11 +21,18 @@
 #define VINTC_EXTINT_CPU 0 /* the vCPU the 8259's INTR reaches */
 
 /* kick: these vCPUs (bit i = vCPU i) have a new event: wake the ones
- * halted, make the ones running elsewhere exit. now: the guest TSC. */
+ * halted, make the ones running elsewhere exit. now: the guest TSC.
+ * resample (may be NULL): an EOI cleared the Remote IRR of IOAPIC pin
+ * gsi; for a level line whose source the caller polls (a
+ * passed-through device's INTx), it returns true with the line's level
+ * now in *level, which the line then takes before the IOAPIC decides
+ * whether to deliver again (else a handled interrupt is delivered again
+ * and again until the next poll). Called with the interrupt lock held. */
 struct vintc_ops {
 	void (*kick)(void *ctx, uint64_t vcpus);
 	uint64_t (*now)(void *ctx);
 	void *ctx;
+	bool (*resample)(void *ctx, unsigned gsi, bool *level);
 };
 
 struct vintc {

@@ -10,9 +10,11 @@
  * Structure", "Fixed ACPI Description Table (FADT)", "PM1 Control
  * Registers", "Sleeping and Soft-off State (S5)".
  *
- *   acpi_tables_dump DIR VCPUS VIRTIO_DEVICES
+ *   acpi_tables_dump DIR VCPUS VIRTIO_DEVICES [PCI_SLOT]
  *       DIR/{rsdp,xsdt,rsdt,facp,facs,apic,dsdt}.dat and DIR/area.bin
- *       (the whole area as the guest sees it at 0xE0000)
+ *       (the whole area as the guest sees it at 0xE0000); with PCI_SLOT,
+ *       a PCI root bridge with a passed-through function in that slot
+ *       (acpi_platform_pci, as vmx/vm.c does for `passthrough`)
  *   acpi_tables_dump --write PORT SIZE VALUE
  *       an OUT of SIZE bytes (1, 2, 4) to PORT on a port bus with the
  *       VM's PM block at PC_PM_BASE, reset register at PC_RESET_PORT
@@ -97,7 +99,8 @@ static const uint8_t *write_table(const char *dir, const char *name,
 	return t;
 }
 
-static int dump(const char *dir, unsigned vcpus, unsigned virtio)
+static int dump(const char *dir, unsigned vcpus, unsigned virtio,
+		const char *pci_slot)
 {
 	struct acpi_platform p;
 	const uint8_t *xsdt, *fadt, *facs, *t;
@@ -105,6 +108,8 @@ static int dump(const char *dir, unsigned vcpus, unsigned virtio)
 	size_t used;
 
 	acpi_platform_pc(&p, vcpus, virtio);
+	if (pci_slot)
+		acpi_platform_pci(&p, (unsigned)strtoul(pci_slot, NULL, 0));
 	if (acpi_tables_build(area, sizeof(area), PC_ACPI_AREA, &p, &used, err,
 			      sizeof(err))) {
 		fprintf(stderr, "acpi_tables_dump: %s\n", err);
@@ -206,11 +211,12 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "--read") == 0)
 		return read_test((unsigned)strtoul(argv[2], NULL, 0),
 				 (unsigned)strtoul(argv[3], NULL, 0));
-	if (argc == 4)
+	if (argc == 4 || argc == 5)
 		return dump(argv[1], (unsigned)strtoul(argv[2], NULL, 0),
-			    (unsigned)strtoul(argv[3], NULL, 0));
+			    (unsigned)strtoul(argv[3], NULL, 0),
+			    argc == 5 ? argv[4] : NULL);
 	fprintf(stderr,
-		"usage: %s DIR VCPUS VIRTIO_DEVICES\n"
+		"usage: %s DIR VCPUS VIRTIO_DEVICES [PCI_SLOT]\n"
 		"       %s --write PORT SIZE VALUE\n"
 		"       %s --read PORT SIZE\n",
 		argv[0], argv[0], argv[0]);

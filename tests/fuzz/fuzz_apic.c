@@ -63,7 +63,7 @@ static void kick(void *ctx, uint64_t vcpus)
 
 static void setup(void)
 {
-	const struct vintc_ops ops = {kick, fake_now, NULL};
+	const struct vintc_ops ops = {kick, fake_now, NULL, NULL};
 
 	now = 1000;
 	kicked = 0;

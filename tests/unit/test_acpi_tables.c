@@ -513,6 +513,114 @@ static void test_dsdt_pvpanic(void **state)
 	assert_null(find_bytes(dsdt, len, "QEMU0001", 8));
 }
 
+/* The MADT's override of ISA IRQ `irq`: its flags, or -1 when none. */
+static int madt_iso_flags(uint8_t irq)
+{
+	const uint8_t *xsdt = table_at(get_le64(area + 24), "XSDT");
+	const uint8_t *madt = table_at(get_le64(xsdt + 36 + 8), "APIC");
+
+	for (uint32_t off = 44; off < get_le32(madt + 4);
+	     off += madt[off + 1]) {
+		assert_true(madt[off + 1] >= 2);
+		if (madt[off] == 2 && madt[off + 3] == irq) {
+			assert_int_equal(get_le32(madt + off + 4), irq);
+			return get_le16(madt + off + 8);
+		}
+	}
+	return -1;
+}
+
+/* _PRT's Package (4) { 0x0003FFFF, pin, Zero, 0x0B } for pins 0 to 3:
+ * the pin is ZeroOp, OneOp, then BytePrefix 2 and 3, so the length
+ * differs. */
+static const uint8_t prt_entry[4][13] = {
+	{0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a,
+	 0x0b},
+	{0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x01, 0x00, 0x0a,
+	 0x0b},
+	{0x12, 0x0c, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x0a, 0x02, 0x00, 0x0a,
+	 0x0b},
+	{0x12, 0x0c, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x0a, 0x03, 0x00, 0x0a,
+	 0x0b},
+};
+static const size_t prt_len[4] = {12, 12, 13, 13};
+
+/* A VM with a passed-through PCI function: \_SB.PCI0, a PNP0A03 root
+ * bridge of segment 0, bus 0, whose _CRS gives bus 0 only, the
+ * configuration ports, the I/O and memory windows of pc_platform.h,
+ * and whose _PRT wires all four pins of device 3 to GSI 11, which the
+ * MADT makes level, active low. Without it: none of that. */
+static void test_pci_root(void **state)
+{
+	/* NameOp "_HID" DWordPrefix EisaId ("PNP0A03") */
+	static const uint8_t hid[] = {0x08, '_',  'H',	'I',  'D',
+				      0x0c, 0x41, 0xd0, 0x0a, 0x03};
+	static const uint8_t seg[] = {0x08, '_', 'S', 'E', 'G', 0x00};
+	static const uint8_t bbn[] = {0x08, '_', 'B', 'B', 'N', 0x00};
+	/* WordBusNumber 0-0; IO (Decode16, 0xcf8, 0xcf8, 1, 8); WordIO
+	 * 0xd00-0xffff; DWordMemory 0xe0000000-0xfebfffff */
+	static const uint8_t bus[] = {0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00,
+				      0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+				      0x00, 0x00, 0x01, 0x00};
+	static const uint8_t cfg[] = {0x47, 0x01, 0xf8, 0x0c,
+				      0xf8, 0x0c, 0x01, 0x08};
+	static const uint8_t io[] = {0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03,
+				     0x00, 0x00, 0x00, 0x0d, 0xff, 0xff,
+				     0x00, 0x00, 0x00, 0xf3};
+	static const uint8_t mem[] = {0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00,
+				      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe0,
+				      0xff, 0xff, 0xbf, 0xfe, 0x00, 0x00, 0x00,
+				      0x00, 0x00, 0x00, 0xc0, 0x1e};
+	struct acpi_platform p;
+	struct acpi_info info;
+	const uint8_t *dsdt, *dev;
+	char err[128] = "";
+	size_t len, used;
+
+	acpi_platform_pc(&p, 2, 0);
+	acpi_platform_virtio_windows(&p, BIT(PC_VIRTIO_NIC_WINDOW));
+	dsdt = dsdt_of(&p, &len);
+	assert_null(find_bytes(dsdt, len, "PCI0", 4));
+	assert_null(find_bytes(dsdt, len, hid + 5, 5));
+	assert_null(find_bytes(dsdt, len, "_PRT", 4));
+	assert_int_equal(madt_iso_flags(PC_GSI_PCI), -1);
+
+	acpi_platform_pci(&p, 3);
+	dsdt = dsdt_of(&p, &len);
+	dev = find_bytes(dsdt, len, "PCI0", 4);
+	assert_non_null(dev);
+	assert_int_equal(dev[-4], 0x5b); /* DeviceOp, 2-byte PkgLength */
+	assert_int_equal(dev[-3], 0x82);
+	len -= (size_t)(dev - dsdt);
+	assert_non_null(find_bytes(dev, len, hid, sizeof(hid)));
+	assert_non_null(find_bytes(dev, len, seg, sizeof(seg)));
+	assert_non_null(find_bytes(dev, len, bbn, sizeof(bbn)));
+	assert_non_null(find_bytes(dev, len, bus, sizeof(bus)));
+	assert_non_null(find_bytes(dev, len, cfg, sizeof(cfg)));
+	assert_non_null(find_bytes(dev, len, io, sizeof(io)));
+	assert_non_null(find_bytes(dev, len, mem, sizeof(mem)));
+	assert_non_null(find_bytes(dev, len, "_PRT\x12", 5));
+	for (unsigned pin = 0; pin < 4; pin++)
+		if (!find_bytes(dev, len, prt_entry[pin], prt_len[pin]))
+			fail_msg("_PRT lacks the entry of pin %u", pin);
+	assert_int_equal(madt_iso_flags(PC_GSI_PCI), 0xf); /* level, low */
+	assert_int_equal(madt_iso_flags(PC_IRQ_SCI), 0xd); /* unchanged */
+	info = parse(scan_rsdp(), 36); /* the MADT still parses */
+	check_parsed(&info, 2);
+
+	/* refused: GSI 11 is also virtio window 4's; a slot beyond 31 */
+	acpi_platform_virtio_windows(&p, BIT(4));
+	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, &p, &used,
+					   err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "PCI device 3 on GSI 11"));
+	acpi_platform_virtio_windows(&p, 0);
+	p.pci_slot = 32;
+	assert_int_equal(acpi_tables_build(area, AREA_SIZE, AREA, &p, &used,
+					   err, sizeof(err)),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +646,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dsdt_pvpanic, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_pci_root, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

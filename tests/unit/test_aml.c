@@ -122,6 +122,51 @@ static void test_resource_template(void **state)
 	assert_true(r.overflow);
 }
 
+/* A root bridge's windows, byte for byte as iasl compiles
+ * WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, 0,
+ * 0, 0, 1), WordIO (..., EntireRange, 0, 0x0D00, 0xFFFF, 0, 0xF300) and
+ * DWordMemory (..., NonCacheable, ReadWrite, 0, 0xE0000000, 0xFEBFFFFF,
+ * 0, 0x1EC00000). */
+static void test_bridge_windows(void **state)
+{
+	static const uint8_t want[] = {
+		/* bus: type 2, flags MIF|MAF, gra, min, max, tra, len */
+		0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+		/* I/O: type 1, _RNG entire range */
+		0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0x00, 0x00, 0x00, 0x0d,
+		0xff, 0xff, 0x00, 0x00, 0x00, 0xf3,
+		/* memory: type 0, read-write, not cacheable, dwords */
+		0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0xe0, 0xff, 0xff, 0xbf, 0xfe, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0xc0, 0x1e};
+	struct aml_res r;
+
+	aml_res_init(&r);
+	aml_res_word_bus(&r, 0, 0);
+	aml_res_word_io(&r, 0x0d00, 0xffff);
+	aml_res_dword_mem(&r, 0xe0000000, 0xfebfffff);
+	assert_false(r.overflow);
+	assert_int_equal(r.len, sizeof(want));
+	assert_memory_equal(r.b, want, sizeof(want));
+}
+
+/* Name (_PRT, Package (0x01) { Package (0x04) { 0x0003FFFF, Zero, Zero,
+ * 0x0B } }): device 3, INTA#, wired to GSI 11. */
+static void test_prt(void **state)
+{
+	static const uint8_t want[] = {0x08, '_',  'P',	 'R',  'T',  0x12, 0x0e,
+				       0x01, 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff,
+				       0x03, 0x00, 0x00, 0x00, 0x0a, 0x0b};
+	const struct aml_prt_entry e = {0x0003ffff, 0, 11};
+	struct aml a;
+
+	aml_init(&a, buf, sizeof(buf));
+	aml_name_prt(&a, &e, 1);
+	assert_int_equal(a.depth, 0);
+	expect_bytes(&a, want, sizeof(want));
+}
+
 /* Scope (\_SB) holding `body` bytes of Names: the PkgLength in front. */
 static size_t scope_of(size_t names)
 {
@@ -228,6 +273,8 @@ int main(void)
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_device_and_strings),
 		cmocka_unit_test(test_resource_template),
+		cmocka_unit_test(test_bridge_windows),
+		cmocka_unit_test(test_prt),
 		cmocka_unit_test(test_pkglen_edges),
 		cmocka_unit_test(test_count_only),
 		cmocka_unit_test(test_overflow),

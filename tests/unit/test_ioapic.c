@@ -188,6 +188,53 @@ static void test_level_remote_irr(void **state)
 	assert_int_equal(vlapic_pending_vector(&lapic[0]), VLAPIC_NO_VECTOR);
 }
 
+/* ops.eoi, what a polled source's owner hooks: called at the EOI that
+ * clears the pin's Remote IRR, before the IOAPIC looks at the line. */
+static unsigned eoi_calls, eoi_pin;
+static bool source_level;
+
+static void eoi_sample(void *ctx, unsigned pin)
+{
+	assert_ptr_equal(ctx, &io);
+	eoi_calls++;
+	eoi_pin = pin;
+	ioapic_set_irq(&io, pin, source_level);
+}
+
+/* A level line whose source is sampled at the EOI: quiet by then, no
+ * second delivery (the line drops with Remote IRR clear); still
+ * asserting, delivered again; a later assertion delivers as usual. */
+static void test_eoi_resample(void **state)
+{
+	io.ops.eoi = eoi_sample;
+	eoi_calls = 0;
+	set_entry(11, dest(0) | IOREDTBL_LEVEL | IOREDTBL_ACTIVE_LOW | 0x5b);
+	ioapic_set_irq(&io, 11, true);
+	assert_int_equal(messages, 1);
+	assert_int_equal(take(&lapic[0]), 0x5b);
+	source_level = false; /* the handler quieted the device */
+	eoi(&lapic[0]);
+	assert_int_equal(eoi_calls, 1);
+	assert_int_equal(eoi_pin, 11);
+	assert_int_equal(messages, 1);
+	assert_false(io.line[11]);
+	assert_int_equal(get_entry(11) & IOREDTBL_REMOTE_IRR, 0);
+	ioapic_set_irq(&io, 11, true); /* the next poll sees a new one */
+	assert_int_equal(messages, 2);
+	assert_int_equal(take(&lapic[0]), 0x5b);
+	source_level = true; /* still asserting at the EOI */
+	eoi(&lapic[0]);
+	assert_int_equal(eoi_calls, 2);
+	assert_int_equal(messages, 3);
+	assert_int_equal(take(&lapic[0]), 0x5b);
+	/* an EOI of a vector no pin has in Remote IRR: not called */
+	source_level = false;
+	eoi(&lapic[0]);
+	assert_int_equal(eoi_calls, 3);
+	eoi(&lapic[0]);
+	assert_int_equal(eoi_calls, 3);
+}
+
 /* The EOI register (version 0x20) does what the broadcast does. */
 static void test_eoi_register(void **state)
 {
@@ -269,6 +316,7 @@ int main(void)
 		cmocka_unit_test_setup(test_edge_delivers_on_rising, setup),
 		cmocka_unit_test_setup(test_masked_edge_lost, setup),
 		cmocka_unit_test_setup(test_level_remote_irr, setup),
+		cmocka_unit_test_setup(test_eoi_resample, setup),
 		cmocka_unit_test_setup(test_eoi_register, setup),
 		cmocka_unit_test_setup(test_level_unmask_delivers, setup),
 		cmocka_unit_test_setup(test_edge_clears_remote_irr, setup),

@@ -525,6 +525,77 @@ static void test_refusal_writes_nothing_high(void **state)
 		assert_int_equal(mem.base[i], FILL);
 }
 
+/* unsafe_dma: RAM from 1 MiB up to dma_from is reserved in the map, and
+ * a relocatable kernel whose preferred place lies there goes to the
+ * first aligned place above it; the initrd stays high, above it too. */
+static void test_dma_hole(void **state)
+{
+	const struct lx_boot_params *bp;
+	static const struct lx_e820_entry want[] = {
+		{0, 0xa0000, LX_E820_RAM},
+		{0xa0000, 0x40000, LX_E820_RESERVED},
+		{0xe0000, 0x20000, LX_E820_ACPI},
+		{0x100000, 0x1300000 - 0x100000, LX_E820_RESERVED},
+		{0x1300000, RAM_SIZE - 0x1300000, LX_E820_RAM},
+		{0xfec00000, 0x1000, LX_E820_RESERVED},
+	};
+
+	params.dma_from = 0x1300000; /* above PREF: the kernel must move */
+	params.initrd = initrd;
+	params.initrd_size = sizeof(initrd);
+	assert_int_equal(load(), 0);
+	bp = zero_page();
+	assert_int_equal(bp->e820_entries, ARRAY_SIZE(want));
+	for (unsigned i = 0; i < ARRAY_SIZE(want); i++) {
+		struct lx_e820_entry e;
+
+		memcpy(&e, &bp->e820_table[i], sizeof(e));
+		assert_int_equal(e.addr, want[i].addr);
+		assert_int_equal(e.size, want[i].size);
+		assert_int_equal(e.type, want[i].type);
+	}
+	/* 2 MiB aligned (kernel_alignment), the first place at or above
+	 * 0x1300000: 0x1400000; its code is there, nothing at PREF */
+	assert_int_equal(res.kernel, 0x1400000);
+	assert_int_equal(res.boot.rip, 0x1400200);
+	assert_int_equal(mem.base[0x1400000], kernel_byte(0));
+	assert_int_equal(mem.base[PREF], FILL);
+	assert_true(res.initrd >= 0x1400000 + INIT_SIZE);
+
+	/* below PREF: the kernel stays where it prefers */
+	params.dma_from = 0x800000;
+	assert_int_equal(load(), 0);
+	assert_int_equal(res.kernel, PREF);
+}
+
+/* A kernel that is not relocatable cannot move out of the hole: refused,
+ * saying why, rather than given RAM where DMA goes astray. */
+static void test_dma_hole_fixed_kernel(void **state)
+{
+	hdr()->relocatable_kernel = 0;
+	params.dma_from = 0x1300000;
+	refused("kernel at 0x1000000-0x1400000 overlaps a reserved range of "
+		"the VM's memory map (it is not relocatable: it runs only "
+		"there)");
+	/* a hole the whole RAM: no place for any kernel */
+	hdr()->relocatable_kernel = 1;
+	params.dma_from = RAM_SIZE;
+	refused("overlaps a reserved range");
+	/* the caller's ranges and the hole must fit the builder */
+	static struct e820_range many[E820_RESERVED_MAX];
+
+	for (unsigned i = 0; i < E820_RESERVED_MAX; i++)
+		many[i] = (struct e820_range){
+			0xf0000000ULL + i * 0x1000,
+			0xf0000000ULL + i * 0x1000 + 0x800, E820_RESERVED};
+	params.reserved = many;
+	params.nreserved = E820_RESERVED_MAX;
+	params.dma_from = 0;
+	assert_int_equal(load(), 0);
+	params.dma_from = 0x1300000;
+	refused("17 reserved ranges for the memory map; at most 16");
+}
+
 /* ---- the E820 builder on its own --------------------------------------- */
 
 static void test_e820_merge_and_sort(void **state)
@@ -572,6 +643,8 @@ int main(void)
 		T(test_gdt),
 		T(test_setup_sects_zero),
 		T(test_load_address),
+		T(test_dma_hole),
+		T(test_dma_hole_fixed_kernel),
 		T(test_cmdline_empty),
 		T(test_cmdline_at_limit),
 		T(test_text_file),

@@ -76,7 +76,7 @@ static enum vintc_event next(unsigned cpu, uint8_t *vector)
 
 static int setup(void **state)
 {
-	const struct vintc_ops ops = {kick, fake_now, &vi};
+	const struct vintc_ops ops = {kick, fake_now, &vi, NULL};
 
 	kicked = 0;
 	now = 5000;
@@ -217,6 +217,59 @@ static void test_ioapic_level_line(void **state)
 	assert_true(vi.ioapic.line[20]);
 }
 
+/* vintc_ops resample: a polled line (GSI 11, a passed-through
+ * device's INTx) is sampled at the EOI; a quiet source drops the line
+ * at the IOAPIC and at the 8259 and nothing is delivered again. Other
+ * pins are left alone (resample says false). */
+static unsigned resamples;
+static bool source_level;
+
+static bool resample(void *ctx, unsigned gsi, bool *level)
+{
+	assert_ptr_equal(ctx, &vi);
+	if (gsi != 11)
+		return false;
+	resamples++;
+	*level = source_level;
+	return true;
+}
+
+static void test_eoi_resample(void **state)
+{
+	uint8_t vector = 0;
+
+	vi.ops.resample = resample;
+	resamples = 0;
+	ioapic_entry(11, IOREDTBL_LEVEL | IOREDTBL_ACTIVE_LOW | 0x3b);
+	vintc_set_irq(&vi, 11, true);
+	assert_int_equal(next(0, &vector), VINTC_INJECT_INTR);
+	assert_int_equal(vector, 0x3b);
+	assert_int_equal(vi.pic.chip[1].irr, 1u << 3); /* IRQ 11 */
+	source_level = false;
+	lapic_wr(0, APIC_REG_EOI, 0);
+	assert_int_equal(resamples, 1);
+	assert_false(vi.ioapic.line[11]);
+	assert_int_equal(next(0, &vector), VINTC_NOTHING);
+	/* asserting still: delivered again */
+	vintc_set_irq(&vi, 11, true);
+	assert_int_equal(next(0, &vector), VINTC_INJECT_INTR);
+	source_level = true;
+	lapic_wr(0, APIC_REG_EOI, 0);
+	assert_int_equal(resamples, 2);
+	assert_int_equal(next(0, &vector), VINTC_INJECT_INTR);
+	/* another level pin: no resample, delivered again on its level */
+	source_level = false;
+	lapic_wr(0, APIC_REG_EOI, 0);
+	ioapic_entry(4, IOREDTBL_LEVEL | 0x34);
+	vintc_set_irq(&vi, 4, true);
+	assert_int_equal(next(0, &vector), VINTC_INJECT_INTR);
+	assert_int_equal(vector, 0x34);
+	lapic_wr(0, APIC_REG_EOI, 0);
+	assert_int_equal(resamples, 3);
+	assert_int_equal(next(0, &vector), VINTC_INJECT_INTR);
+	assert_int_equal(vector, 0x34);
+}
+
 /* A halted vCPU wakes when its timer is due; the entry injects it. */
 static void test_timer_wakes_halted_vcpu(void **state)
 {
@@ -320,6 +373,7 @@ int main(void)
 		cmocka_unit_test_setup(test_nmi_first_and_blocking, setup),
 		cmocka_unit_test_setup(test_pic_virtual_wire, setup),
 		cmocka_unit_test_setup(test_ioapic_level_line, setup),
+		cmocka_unit_test_setup(test_eoi_resample, setup),
 		cmocka_unit_test_setup(test_timer_wakes_halted_vcpu, setup),
 		cmocka_unit_test_setup(test_ioapic_extint, setup),
 		cmocka_unit_test_setup(test_aps_wait_for_sipi, setup),
