@@ -50,15 +50,19 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%.c.o \
 
 # Only the virtio guests link the virtio driver (tests/guests/lib/virtio/):
 # the others keep their images, hence their memory checksums, as they were.
-# All of them use the transport (mmio.c), the disk guests the block driver.
+# All of them use the transport (mmio.c), the disk guests the block driver,
+# the network guests the network driver.
 VIRTIO_GUESTS    := virtio-blk virtio-garbage virtio-net uplink-ping \
 		    disk-scan
 VIRTIO_BLK_GUESTS := virtio-blk virtio-garbage disk-scan
+VIRTIO_NET_GUESTS := virtio-net uplink-ping
 VIRTIO_MMIO_OBJ  := $(BUILD)/guests/obj/tests/guests/lib/virtio/mmio.c.o
 VIRTIO_BLK_OBJ   := $(BUILD)/guests/obj/tests/guests/lib/virtio/blk.c.o
-VIRTIO_LIB_OBJS  := $(VIRTIO_MMIO_OBJ) $(VIRTIO_BLK_OBJ)
+VIRTIO_NET_OBJ   := $(BUILD)/guests/obj/tests/guests/lib/virtio/net.c.o
+VIRTIO_LIB_OBJS  := $(VIRTIO_MMIO_OBJ) $(VIRTIO_BLK_OBJ) $(VIRTIO_NET_OBJ)
 $(VIRTIO_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_MMIO_OBJ)
 $(VIRTIO_BLK_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_BLK_OBJ)
+$(VIRTIO_NET_GUESTS:%=$(BUILD)/guests/%.elf): $(VIRTIO_NET_OBJ)
 
 # The smp guest's APs come in through its real-mode trampoline.
 SMP_OBJS := $(BUILD)/guests/obj/tests/guests/smp_trampoline.S.o

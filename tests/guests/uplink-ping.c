@@ -6,7 +6,8 @@
  * echo requests and checks each reply (addresses, identifier, sequence,
  * payload, checksums). It only ever talks to 192.168.10.1: that address
  * is fixed here, not taken from the command line. Polling, no
- * interrupts, like tests/guests/virtio-net.c. Runs as a Multiboot2
+ * interrupts, through the guests' virtio-net driver
+ * (tests/guests/lib/virtio/net.c). Runs as a Multiboot2
  * guest with `nic = ...` in its VM's section and `uplink = e1000` in
  * [global] (docs/networking.md; scenario vmx-uplink).
  * RFC 826 "An Ethernet Address Resolution Protocol"; RFC 791 "Internet
@@ -19,14 +20,6 @@
 #include "tests/guests/lib/virtio.h"
 
 const char guest_name[] = "uplink-ping";
-
-#define NET_BASE  (VIO_BASE + 0x1000) /* the NIC's window */
-#define F_MAC	  (1u << 5)
-#define RXQ	  0
-#define TXQ	  1
-#define HDR	  12 /* struct virtio_net_hdr */
-#define FRAME_MAX 1514
-#define BUF_SIZE  (HDR + FRAME_MAX)
 
 /* Ethernet, ARP, IPv4, ICMP: offsets into a frame */
 #define ETH_TYPE      12
@@ -66,55 +59,9 @@ static const uint8_t my_ip[4] = {192, 168, 10, 2};
 #define RETRY_TICKS 20000000ULL
 #define TRIES_MAX   50
 
-static const struct vio_dev nic = {NET_BASE, VIO_ID_NET, "virtio-net"};
-static struct vio_queue queues[2] __attribute__((aligned(4096)));
-static uint8_t rx_buf[VIO_QSIZE][BUF_SIZE] __attribute__((aligned(16)));
-static uint8_t tx_buf[HDR + FRAME_MAX] __attribute__((aligned(16)));
-static uint8_t me[6], vnet_mac[6];
+static uint8_t vnet_mac[6];
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static unsigned others; /* frames that answer nothing we asked */
-
-/* ---- the device (as tests/guests/virtio-net.c) ---------------------- */
-
-static void post_rx(uint16_t i)
-{
-	queues[RXQ].desc[i] = (struct vio_desc){(uint32_t)rx_buf[i], BUF_SIZE,
-						VIO_DESC_WRITE, 0};
-	vio_queue_put(&queues[RXQ], i);
-}
-
-static int net_init(void)
-{
-	uint32_t w0, w1;
-
-	if (vio_dev_probe(&nic))
-		return -1;
-	memset(queues, 0, sizeof(queues));
-	if (vio_dev_negotiate(&nic, F_MAC, 0) ||
-	    vio_queue_setup(&nic, RXQ, &queues[RXQ]) ||
-	    vio_queue_setup(&nic, TXQ, &queues[TXQ]))
-		return -1;
-	for (uint16_t i = 0; i < VIO_QSIZE; i++)
-		post_rx(i);
-	vio_dev_driver_ok(&nic);
-	w0 = vio_dev_read(&nic, VIO_CONFIG);
-	w1 = vio_dev_read(&nic, VIO_CONFIG + 4);
-	for (unsigned i = 0; i < 4; i++)
-		me[i] = (uint8_t)(w0 >> (8 * i));
-	me[4] = (uint8_t)w1;
-	me[5] = (uint8_t)(w1 >> 8);
-	return 0;
-}
-
-/* The frame at tx_buf + HDR, len bytes, behind an all-zero header. */
-static int send_frame(size_t len)
-{
-	struct vio_queue *vq = &queues[TXQ];
-
-	memset(tx_buf, 0, HDR);
-	vq->desc[0] = (struct vio_desc){(uint32_t)tx_buf, HDR + len, 0, 0};
-	return vio_queue_submit(&nic, TXQ, vq, 0, NULL);
-}
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -147,21 +94,15 @@ static uint16_t inet_checksum(const uint8_t *p, size_t len)
 static void eth_header(uint8_t *f, const uint8_t *dst, uint16_t type)
 {
 	memcpy(f, dst, 6);
-	memcpy(f + 6, me, 6);
+	memcpy(f + 6, vio_net_mac, 6);
 	put16(f + ETH_TYPE, type);
-}
-
-static void mac_str(const uint8_t *m, char *s)
-{
-	fmt_snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-		     m[3], m[4], m[5]);
 }
 
 /* ---- ARP ------------------------------------------------------------ */
 
 static int send_arp_request(void)
 {
-	uint8_t *f = tx_buf + HDR;
+	uint8_t *f = vio_net_tx + VIO_NET_HDR;
 
 	eth_header(f, bcast, ETHERTYPE_ARP);
 	put16(f + ETH_HLEN, 1);		       /* hardware: Ethernet */
@@ -169,11 +110,11 @@ static int send_arp_request(void)
 	f[ETH_HLEN + 4] = 6;
 	f[ETH_HLEN + 5] = 4;
 	put16(f + ARP_OP, ARP_REQUEST);
-	memcpy(f + ARP_SHA, me, 6);
+	memcpy(f + ARP_SHA, vio_net_mac, 6);
 	memcpy(f + ARP_SPA, my_ip, 4);
 	memset(f + ARP_THA, 0, 6);
 	memcpy(f + ARP_TPA, vnet_ip, 4);
-	return send_frame(ETH_HLEN + ARP_LEN);
+	return vio_net_send(ETH_HLEN + ARP_LEN);
 }
 
 static bool is_arp_reply(const uint8_t *f, uint32_t len)
@@ -181,8 +122,9 @@ static bool is_arp_reply(const uint8_t *f, uint32_t len)
 	return len >= ETH_HLEN + ARP_LEN &&
 	       get16(f + ETH_TYPE) == ETHERTYPE_ARP &&
 	       get16(f + ARP_OP) == ARP_REPLY &&
-	       !memcmp(f + ARP_SPA, vnet_ip, 4) && !memcmp(f, me, 6) &&
-	       !memcmp(f + ARP_THA, me, 6) && !memcmp(f + ARP_TPA, my_ip, 4);
+	       !memcmp(f + ARP_SPA, vnet_ip, 4) && !memcmp(f, vio_net_mac, 6) &&
+	       !memcmp(f + ARP_THA, vio_net_mac, 6) &&
+	       !memcmp(f + ARP_TPA, my_ip, 4);
 }
 
 /* ---- ICMP echo ------------------------------------------------------ */
@@ -198,7 +140,7 @@ static void ping_payload(uint8_t *p, uint16_t seq)
 
 static int send_echo(uint16_t seq)
 {
-	uint8_t *f = tx_buf + HDR;
+	uint8_t *f = vio_net_tx + VIO_NET_HDR;
 	uint8_t *ip = f + ETH_HLEN, *icmp = f + ICMP;
 
 	eth_header(f, vnet_mac, ETHERTYPE_IP);
@@ -217,7 +159,7 @@ static int send_echo(uint16_t seq)
 	put16(icmp + 6, seq);
 	ping_payload(icmp + ICMP_HLEN, seq);
 	put16(icmp + 2, inet_checksum(icmp, ICMP_HLEN + PAYLOAD_LEN));
-	return send_frame(PING_LEN);
+	return vio_net_send(PING_LEN);
 }
 
 /* The echo reply to seq: from vnet's MAC and address to ours, both
@@ -228,9 +170,9 @@ static bool is_echo_reply(const uint8_t *f, uint32_t len, uint16_t seq)
 	uint8_t payload[PAYLOAD_LEN];
 
 	if (len < PING_LEN || get16(f + ETH_TYPE) != ETHERTYPE_IP ||
-	    memcmp(f, me, 6) || memcmp(f + 6, vnet_mac, 6) || ip[0] != 0x45 ||
-	    f[IP_PROTO] != IPPROTO_ICMP || memcmp(f + IP_SRC, vnet_ip, 4) ||
-	    memcmp(f + IP_DST, my_ip, 4) ||
+	    memcmp(f, vio_net_mac, 6) || memcmp(f + 6, vnet_mac, 6) ||
+	    ip[0] != 0x45 || f[IP_PROTO] != IPPROTO_ICMP ||
+	    memcmp(f + IP_SRC, vnet_ip, 4) || memcmp(f + IP_DST, my_ip, 4) ||
 	    get16(ip + 2) != IP_HLEN + ICMP_HLEN + PAYLOAD_LEN)
 		return false;
 	if (inet_checksum(ip, IP_HLEN) ||
@@ -260,15 +202,16 @@ static bool poll_for(answer_fn answer, uint16_t seq, uint32_t *got_len)
 	uint32_t id, len;
 	bool found = false;
 
-	while (!found && vio_queue_take(&queues[RXQ], &id, &len)) {
-		if (id < VIO_QSIZE && len > HDR) {
-			found = answer(rx_buf[id] + HDR, len - HDR, seq);
+	while (!found && vio_queue_take(&vio_net_q[VIO_NET_RXQ], &id, &len)) {
+		if (id < VIO_QSIZE && len > VIO_NET_HDR) {
+			found = answer(vio_net_rx[id] + VIO_NET_HDR,
+				       len - VIO_NET_HDR, seq);
 			if (found)
-				*got_len = len - HDR;
+				*got_len = len - VIO_NET_HDR;
 			else
 				others++;
 		}
-		post_rx((uint16_t)(id % VIO_QSIZE));
+		vio_net_post_rx((uint16_t)(id % VIO_QSIZE));
 	}
 	return found;
 }
@@ -300,11 +243,11 @@ int main(uint32_t magic, uint32_t info)
 	uint32_t len = 0;
 	unsigned tries, replies = 0;
 
-	if (net_init()) {
+	if (vio_net_init(NULL)) {
 		gprintf("uplink-ping: device setup failed\n");
 		return 1;
 	}
-	mac_str(me, m);
+	vio_mac_str(vio_net_mac, m);
 	gprintf("uplink-ping: MAC %s, asking who has 192.168.10.1\n", m);
 	tries = ask(arp_send, arp_answer, 0, &len);
 	if (!tries) {
@@ -312,7 +255,7 @@ int main(uint32_t magic, uint32_t info)
 			"192.168.10.1\n");
 		return 1;
 	}
-	mac_str(vnet_mac, m);
+	vio_mac_str(vnet_mac, m);
 	gprintf("uplink-ping: 192.168.10.1 is at %s\n", m);
 	for (uint16_t seq = 1; seq <= PINGS; seq++) {
 		if (!ask(send_echo, is_echo_reply, seq, &len)) {

@@ -7,12 +7,14 @@
  * the network guests alike. The block driver on top (lib/virtio/blk.c):
  * the disk at the first window with queue 0 at vio_q, one request at a
  * time; also the raw queue, so that a hostile guest can put garbage in
- * it. Only the guests listed in VIRTIO_GUESTS (guests.mk) link them.
+ * it. The network driver (lib/virtio/net.c): the NIC at the second
+ * window, its receive and transmit queues. Only the guests listed in
+ * VIRTIO_GUESTS (guests.mk) link them.
  * No interrupts: the guests poll the used rings.
  * Runs in the guest: 32-bit protected mode, paging off (guest-physical
  * addresses are pointers).
  * virtio 1.1 spec: "MMIO-specific Initialization And Device Operation",
- * "Split Virtqueues", "Block Device".
+ * "Split Virtqueues", "Block Device", "Network Device".
  */
 #ifndef TESTS_GUESTS_LIB_VIRTIO_H
 #define TESTS_GUESTS_LIB_VIRTIO_H
@@ -179,5 +181,38 @@ int vio_blk_request(uint32_t type, uint64_t sector, void *data, uint32_t len,
 int vio_submit(uint16_t head);
 /* Reset the device (status 0) and forget the queue. */
 void vio_reset(void);
+
+/* ---- the network driver (lib/virtio/net.c) */
+
+#define VIO_NET_WINDOW	  (VIO_BASE + VIO_STRIDE) /* a VM's NIC */
+#define VIO_NET_F_MAC	  (1u << 5)
+#define VIO_NET_RXQ	  0
+#define VIO_NET_TXQ	  1
+#define VIO_NET_HDR	  12 /* struct virtio_net_hdr, VERSION_1 */
+#define VIO_NET_FRAME_MAX 1514
+#define VIO_NET_BUF	  (VIO_NET_HDR + VIO_NET_FRAME_MAX)
+
+/* The NIC, its receive and transmit queues, its receive buffers (one
+ * per descriptor of the receive queue) and the one transmit buffer: a
+ * frame is built at vio_net_tx + VIO_NET_HDR. */
+extern const struct vio_dev vio_nic;
+extern struct vio_queue vio_net_q[2];
+extern uint8_t vio_net_rx[VIO_QSIZE][VIO_NET_BUF];
+extern uint8_t vio_net_tx[VIO_NET_BUF];
+extern uint8_t vio_net_mac[6]; /* from the device's configuration */
+
+/* Probe, negotiate VERSION_1 and MAC, set up both queues, post every
+ * receive buffer, DRIVER_OK, read the MAC. 0, or -1; *link_up (may be
+ * NULL) gets the status's LINK_UP bit. */
+int vio_net_init(bool *link_up);
+/* Give receive buffer i back to the device. */
+void vio_net_post_rx(uint16_t i);
+/* Send the frame of len bytes at vio_net_tx + VIO_NET_HDR behind an
+ * all-zero header (no offloads); 0 once the device has taken it, -1
+ * when the used ring did not move. */
+int vio_net_send(size_t len);
+
+/* "xx:xx:xx:xx:xx:xx" into s (18 bytes). */
+void vio_mac_str(const uint8_t *m, char *s);
 
 #endif
