@@ -391,9 +391,8 @@ static void blk_signal(struct virtio_blk *b, struct virtq *q)
 
 	if (!waiting)
 		return;
-	if (waiting == 1 && b->hold_ticks && q->used_idx != b->signalled)
-		if (b->held_since == UINT64_MAX)
-			b->held_since = b->now;
+	if (b->held_since == UINT64_MAX) /* the first answer since then */
+		b->held_since = b->now;
 	if (b->busy && b->hold_ticks && waiting < VIRTIO_BLK_COALESCE &&
 	    b->now - b->held_since < b->hold_ticks)
 		return; /* more answers are coming: one interrupt for all */

@@ -7,7 +7,8 @@
  * calls fake_ide_run (or at once with auto_run), so a test sees the
  * request still in flight. It records every command and checks what a
  * device would refuse: a command while busy, a PRD entry across 64 KiB,
- * a PRD table that does not cover the transfer.
+ * a PRD table that does not cover the transfer. fake_va_to_pa and
+ * fake_ide_poll (on fake_chan) let drivers/block/ata_disk.c run on it.
  */
 #ifndef TESTS_UNIT_FAKE_IDE_H
 #define TESTS_UNIT_FAKE_IDE_H
@@ -417,6 +418,27 @@ static void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 	fake.ram = calloc(1, FAKE_RAM_SIZE);
 	fake.status = ATA_SR_DRDY;
+}
+
+/* ---- for drivers/block/ata_disk.c over the fake ---------------------- */
+
+/* The channel the test drives; fake_ide_poll moves it on. */
+static struct ata_channel *fake_chan;
+
+/* A buffer's "physical" address: its offset in the fake memory. */
+static inline hpa_t fake_va_to_pa(const void *va)
+{
+	return (hpa_t)((const uint8_t *)va - fake.ram);
+}
+
+/* The ATA driver's poll (ata_poll on the hypervisor): the DMA runs,
+ * then the channel sees it done, a tick later each time. */
+static inline void fake_ide_poll(void)
+{
+	static uint64_t now;
+
+	fake_ide_run();
+	ata_channel_poll(fake_chan, now++);
 }
 
 #endif

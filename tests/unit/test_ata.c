@@ -53,6 +53,7 @@ static int setup(void **state)
 	logged[0] = '\0';
 	completions = 0;
 	log_set_sink(capture);
+	fake_chan = &chan;
 	ata_channel_init(&chan, 1, FAKE_CMD, FAKE_CTL, FAKE_BM, &fake_ops,
 			 (struct ata_prd *)(fake.ram + FAKE_PRD_PA),
 			 FAKE_PRD_PA, TICKS_PER_MS);
@@ -577,19 +578,6 @@ static void test_submit_from_callback(void **state)
 
 /* ---- the sector device and the self-test -------------------------------- */
 
-static hpa_t fake_va_to_pa(const void *va)
-{
-	return (hpa_t)((const uint8_t *)va - fake.ram);
-}
-
-static void poll_fake(void)
-{
-	static uint64_t now;
-
-	fake_ide_run();
-	ata_channel_poll(&chan, now++);
-}
-
 static void test_selftest_rewrites_prepared_disk(void **state)
 {
 	struct ata_disk disk;
@@ -597,7 +585,7 @@ static void test_selftest_rewrites_prepared_disk(void **state)
 	one_disk(true);
 	for (uint64_t s = 0; s < 4096; s++)
 		selftest_fill(fake.unit[0].image + s * ATA_SECTOR_SIZE, s, 'A');
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, fake_ide_poll);
 	assert_int_equal(disk_selftest(&disk.dev, fake.ram + BUF_PA + 0x1000),
 			 0);
 	for (uint64_t s = 0; s < 4096; s++)
@@ -619,7 +607,7 @@ static void test_selftest_leaves_other_disks_alone(void **state)
 	selftest_fill(fake.unit[0].image, 0, 'A'); /* only sector 0 */
 	before = malloc(4096 * ATA_SECTOR_SIZE);
 	memcpy(before, fake.unit[0].image, 4096 * ATA_SECTOR_SIZE);
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, fake_ide_poll);
 	assert_int_equal(disk_selftest(&disk.dev, fake.ram + BUF_PA), -1);
 	assert_memory_equal(before, fake.unit[0].image, 4096 * ATA_SECTOR_SIZE);
 	assert_non_null(strstr(logged, "FAILED: reading pattern A (the disk "
@@ -649,7 +637,7 @@ static void test_sector_dev_reports_errors(void **state)
 	};
 
 	one_disk(true);
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, fake_ide_poll);
 	assert_int_equal(disk.dev.sectors, 4096);
 	assert_string_equal(disk.dev.name, "ata1-master");
 	assert_non_null(disk.dev.poll);
@@ -699,7 +687,7 @@ static void test_raw_over_ata_disk(void **state)
 	uint8_t *before = malloc(4096 * ATA_SECTOR_SIZE);
 
 	one_disk(true);
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, fake_ide_poll);
 	ext = (struct sector_extent){&disk.dev, PART_FIRST, PART_SECTORS};
 	assert_int_equal(raw_open(&raw, "part.img", &ext, false), 0);
 	assert_int_equal(b->sectors, PART_SECTORS);

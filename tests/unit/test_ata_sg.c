@@ -42,6 +42,7 @@ static int setup(void **state)
 	logged[0] = '\0';
 	calls = 0;
 	log_set_sink(capture);
+	fake_chan = &chan;
 	ata_channel_init(&chan, 1, FAKE_CMD, FAKE_CTL, FAKE_BM, &fake_ops,
 			 (struct ata_prd *)(fake.ram + FAKE_PRD_PA),
 			 FAKE_PRD_PA, TICKS_PER_MS);
@@ -260,19 +261,6 @@ static void test_list_by_pio(void **state)
 
 /* ---- raw image over the ATA disk ---------------------------------------- */
 
-static hpa_t fake_va_to_pa(const void *va)
-{
-	return (hpa_t)((const uint8_t *)va - fake.ram);
-}
-
-static void poll_fake(void)
-{
-	static uint64_t now;
-
-	fake_ide_run();
-	ata_channel_poll(&chan, now++);
-}
-
 static int raw_sg(struct raw_disk *raw, enum blk_op op, uint64_t sector,
 		  const struct sector_seg *s, unsigned n, uint32_t count)
 {
@@ -293,7 +281,7 @@ static void test_raw_hands_the_list_down(void **state)
 	struct raw_disk raw;
 	struct sector_extent ext;
 
-	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, poll_fake);
+	ata_disk_init(&disk, &chan.drive[0], fake_va_to_pa, fake_ide_poll);
 	ext = (struct sector_extent){&disk.dev, 100, 2000};
 	assert_int_equal(raw_open(&raw, "vda", &ext, false), 0);
 	for (unsigned i = 0; i < 300; i++) {
